@@ -1,0 +1,1 @@
+"""REST API: one thin module per resource (issue 3)."""

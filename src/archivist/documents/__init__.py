@@ -1,0 +1,1 @@
+"""Documents: record sources, folder rules, folders and the "Prepare folders" engine."""

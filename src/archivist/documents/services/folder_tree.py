@@ -1,0 +1,178 @@
+"""Set-based writes on the folder tree: archive and restore subtrees, move subtrees, create the
+content of new record folders (child rule folders, default folders and files).
+
+Subtrees are found through `Folder.parent_path` ("/1/5/"), so each operation here is one or a
+few statements however deep or wide the subtree is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Substr
+
+from archivist.documents.models import (
+    Attachment,
+    DefaultFile,
+    DefaultFolder,
+    Folder,
+    FolderKind,
+    FolderRule,
+    PendingParentCheck,
+)
+
+_CHUNK = 200
+
+
+def descendants_q(prefix: str) -> Q:
+    """Folders whose `parent_path` starts with `prefix` (which ends with "/")."""
+    if connection.vendor == "sqlite":
+        # SQLite compares bytes, so a range on the index works ("/" + 1 == "0").
+        return Q(parent_path__gte=prefix, parent_path__lt=prefix[:-1] + "0")
+    return Q(parent_path__startswith=prefix)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a folder sits: its parent's id and its own `parent_path`."""
+
+    parent_id: int | None
+    parent_path: str
+
+    @classmethod
+    def inside(cls, folder_id: int, folder_parent_path: str) -> Place:
+        return cls(folder_id, f"{folder_parent_path}{folder_id}/")
+
+
+def archive_subtrees(folders: Sequence[tuple[int, str]], now: dt.datetime) -> None:
+    """Archives each folder (id, parent_path) and everything inside it that is still active,
+    all stamped with the same `archived_at` so that a restore brings back exactly this set."""
+    for start in range(0, len(folders), _CHUNK):
+        chunk = folders[start : start + _CHUNK]
+        selection = Q(pk__in=[folder_id for folder_id, _ in chunk])
+        for folder_id, parent_path in chunk:
+            selection |= descendants_q(f"{parent_path}{folder_id}/")
+        Folder.objects.filter(selection, active=True).update(
+            active=False, archived_at=now, needs_check=False
+        )
+
+
+def restore_subtree(folder_id: int, parent_path: str, archived_at: dt.datetime | None) -> None:
+    """Reactivates a folder and what was archived together with it."""
+    Folder.objects.filter(pk=folder_id).update(active=True, archived_at=None)
+    if archived_at is not None:
+        Folder.objects.filter(
+            descendants_q(f"{parent_path}{folder_id}/"), active=False, archived_at=archived_at
+        ).update(active=True, archived_at=None)
+
+
+def move_subtree(folder_id: int, old_parent_path: str, place: Place) -> None:
+    """Moves a folder under `place.parent_id` and rewrites its descendants' paths."""
+    Folder.objects.filter(pk=folder_id).update(
+        parent_id=place.parent_id, parent_path=place.parent_path
+    )
+    old_prefix = f"{old_parent_path}{folder_id}/"
+    new_prefix = f"{place.parent_path}{folder_id}/"
+    if old_prefix == new_prefix:
+        return
+    Folder.objects.filter(descendants_q(old_prefix)).update(
+        parent_path=Concat(Value(new_prefix), Substr(F("parent_path"), len(old_prefix) + 1))
+    )
+
+
+def child_rule_folders(
+    parents: Sequence[tuple[int, str]], rules: Sequence[FolderRule], now: dt.datetime
+) -> None:
+    """Makes sure each parent record folder holds an active folder for each child rule."""
+    if not parents or not rules:
+        return
+    parent_ids = [folder_id for folder_id, _ in parents]
+    for start in range(0, len(parent_ids), _CHUNK * 10):
+        chunk = parent_ids[start : start + _CHUNK * 10]
+        existing = {
+            (rule_id, parent_id): (pk, active, name)
+            for pk, rule_id, parent_id, active, name in Folder.objects.filter(
+                kind=FolderKind.RULE, parent_id__in=chunk, rule__in=rules
+            ).values_list("pk", "rule_id", "parent_id", "active", "name")
+        }
+        paths = dict(parents)
+        missing = []
+        for parent_id in chunk:
+            for rule in rules:
+                found = existing.get((rule.pk, parent_id))
+                if found is None:
+                    missing.append(
+                        Folder(
+                            name=rule.name,
+                            kind=FolderKind.RULE,
+                            parent_id=parent_id,
+                            parent_path=f"{paths[parent_id]}{parent_id}/",
+                            sequence=rule.sequence,
+                            rule=rule,
+                            last_checked=now,
+                        )
+                    )
+                elif not found[1]:
+                    restore_subtree(found[0], f"{paths[parent_id]}{parent_id}/", None)
+        Folder.objects.bulk_create(missing, ignore_conflicts=True)
+
+
+def default_content(folders: Sequence[tuple[int, str]], rule: FolderRule) -> None:
+    """Creates the rule's default folders and files in freshly created record folders."""
+    defaults = list(DefaultFolder.objects.filter(rule=rule))
+    files = list(DefaultFile.objects.filter(rule=rule))
+    if not folders or (not defaults and not files):
+        return
+    # place[(record folder id, default folder id or None)] = (folder id, parent_path)
+    place: dict[tuple[int, int | None], tuple[int, str]] = {
+        (folder_id, None): (folder_id, parent_path) for folder_id, parent_path in folders
+    }
+    level = [d for d in defaults if d.parent_id is None]
+    while level:
+        created: list[tuple[tuple[int, int | None], Folder]] = []
+        for default in level:
+            for folder_id, _ in folders:
+                container_id, container_path = place[(folder_id, default.parent_id)]
+                created.append(
+                    (
+                        (folder_id, default.pk),
+                        Folder(
+                            name=default.name,
+                            kind=FolderKind.DEFAULT,
+                            parent_id=container_id,
+                            parent_path=f"{container_path}{container_id}/",
+                            sequence=default.sequence,
+                            default_origin=default,
+                        ),
+                    )
+                )
+        Folder.objects.bulk_create([folder for _, folder in created])
+        for key, folder in created:
+            place[key] = (folder.pk, folder.parent_path)
+        level_ids = {d.pk for d in level}
+        level = [d for d in defaults if d.parent_id in level_ids]
+    Attachment.objects.bulk_create(
+        [
+            Attachment(
+                name=file.name,
+                folder_id=place[(folder_id, file.folder_id)][0],
+                blob=file.blob,
+                size=file.size,
+                mimetype=file.mimetype,
+                default_origin=file,
+            )
+            for file in files
+            for folder_id, _ in folders
+            if (folder_id, file.folder_id) in place
+        ]
+    )
+
+
+def queue_parent_checks(rules: Iterable[FolderRule], record_ids: Sequence[str]) -> None:
+    """Asks each child rule to place the children of these (new or returning) parent records."""
+    rows = [PendingParentCheck(rule=rule, record_id=text) for rule in rules for text in record_ids]
+    PendingParentCheck.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)

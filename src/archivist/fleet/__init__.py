@@ -1,0 +1,1 @@
+"""Fleet: one dashboard over many Odoo databases (issue 5)."""

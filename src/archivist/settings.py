@@ -1,0 +1,134 @@
+"""Django settings, all read from the environment through `archivist.config`."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+from archivist import config
+
+HOME = config.home()
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _secret_key() -> str:
+    if _env_has("ARCHIVIST_SECRET_KEY"):
+        return config.value("ARCHIVIST_SECRET_KEY")
+    path = HOME / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _env_has(name: str) -> bool:
+    return name in os.environ
+
+
+def _database() -> dict[str, Any]:
+    if _env_has("DATABASE_URL"):
+        database: dict[str, Any] = dj_database_url.parse(config.value("DATABASE_URL"))
+    else:
+        database = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(HOME / "archivist.sqlite3")}
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        options = database.setdefault("OPTIONS", {})
+        # WAL lets readers work while "Prepare folders" writes; IMMEDIATE avoids the
+        # deadlock-prone upgrade from a read to a write lock.
+        options.setdefault(
+            "init_command",
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;",
+        )
+        options.setdefault("transaction_mode", "IMMEDIATE")
+        options.setdefault("timeout", 30)
+    return database
+
+
+SECRET_KEY = _secret_key()
+DEBUG = config.flag("ARCHIVIST_DEBUG")
+ALLOWED_HOSTS = [h.strip() for h in config.value("ARCHIVIST_ALLOWED_HOSTS").split(",") if h.strip()]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "archivist.documents",
+    "archivist.sync",
+    "archivist.fleet",
+    "archivist.api",
+    "archivist.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "archivist.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "archivist.wsgi.application"
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = HOME / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+BLOB_ROOT = HOME / "blobs"
+SOURCES_ROOT = HOME / "sources"
+
+PREPARE_INTERVAL_SECONDS = config.integer("ARCHIVIST_PREPARE_INTERVAL")
+PREPARE_BUDGET = config.integer("ARCHIVIST_PREPARE_BUDGET")
+PREPARE_BATCH = config.integer("ARCHIVIST_PREPARE_BATCH")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {"archivist": {"handlers": ["console"], "level": "INFO"}},
+}

@@ -1,0 +1,1 @@
+"""Cloud sync: connections, observations, the planner and the queue (issue 4)."""

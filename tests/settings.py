@@ -1,0 +1,8 @@
+"""Settings for the test suite: Archivist's settings with ARCHIVIST_HOME in a fresh temp folder."""
+
+import os
+import tempfile
+
+os.environ.setdefault("ARCHIVIST_HOME", tempfile.mkdtemp(prefix="archivist-test-home-"))
+
+from archivist.settings import *  # noqa: F403
