@@ -117,7 +117,7 @@ class Demo:
 
 
 @pytest.fixture
-def demo(db: None, demo_template: Path, tmp_path: Path) -> Iterator[Demo]:
+def demo(db: None, demo_template: Path, tmp_path: Path) -> Demo:
     from archivist.documents.models import Source
     from archivist.documents.services import rules_io
     from archivist.documents.services.demo import demo_rules_text
@@ -126,7 +126,7 @@ def demo(db: None, demo_template: Path, tmp_path: Path) -> Iterator[Demo]:
     shutil.copyfile(demo_template, path)
     source = Source.objects.create(name="demo", url=f"sqlite:///{path}")
     rules_io.import_rules(rules_io.load(demo_rules_text()))
-    yield Demo(path, source)
+    return Demo(path, source)
 
 
 @pytest.fixture

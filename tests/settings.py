@@ -6,3 +6,6 @@ import tempfile
 os.environ.setdefault("ARCHIVIST_HOME", tempfile.mkdtemp(prefix="archivist-test-home-"))
 
 from archivist.settings import *  # noqa: F403
+
+# WhiteNoise warns (an error under pytest) when STATIC_ROOT is missing; `serve` collects into it.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -189,7 +189,13 @@ def rules_import(file: Any) -> None:
     """Create or update the rules of a YAML or JSON FILE ("-" for standard input)."""
     from archivist.documents.services import rules_io
 
-    imported = rules_io.import_rules(rules_io.load(file.read()))
+    try:
+        text = file.read()
+    except UnicodeDecodeError as error:
+        raise click.ClickException(
+            f"{file.name}: not UTF-8 text (byte {error.start}: {error.reason})"
+        ) from None
+    imported = rules_io.import_rules(rules_io.load(text))
     click.echo(f"{len(imported)} rules imported: {', '.join(rule.key for rule in imported)}")
 
 
@@ -231,7 +237,7 @@ def folders_prepare(full: bool, budget: int | None, as_json: bool) -> None:
         click.echo(_stats_text(summary))
     if stats.errors:
         for error in stats.errors:
-            click.echo(f"error: {error}", err=True)
+            click.echo(f"Error: {error}", err=True)
         sys.exit(1)
 
 

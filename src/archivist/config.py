@@ -53,6 +53,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Most records one scheduled 'Prepare folders' run evaluates; the next run resumes.",
     ),
     Setting(
+        "ARCHIVIST_PREPARE_FULL_EVERY",
+        "24",
+        "Hours after which a rule gets a full pass even if change tracking saw nothing "
+        "(catches changes a source made without touching its change column).",
+    ),
+    Setting(
         "ARCHIVIST_PREPARE_BATCH",
         "2000",
         "Records read, compared and written per transaction by 'Prepare folders'.",

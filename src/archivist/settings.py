@@ -40,7 +40,8 @@ def _database() -> dict[str, Any]:
         # deadlock-prone upgrade from a read to a write lock.
         options.setdefault(
             "init_command",
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;",
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; "
+            "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",
         )
         options.setdefault("transaction_mode", "IMMEDIATE")
         options.setdefault("timeout", 30)
@@ -124,6 +125,7 @@ SOURCES_ROOT = HOME / "sources"
 PREPARE_INTERVAL_SECONDS = config.integer("ARCHIVIST_PREPARE_INTERVAL")
 PREPARE_BUDGET = config.integer("ARCHIVIST_PREPARE_BUDGET")
 PREPARE_BATCH = config.integer("ARCHIVIST_PREPARE_BATCH")
+PREPARE_FULL_EVERY_HOURS = config.integer("ARCHIVIST_PREPARE_FULL_EVERY")
 
 LOGGING = {
     "version": 1,

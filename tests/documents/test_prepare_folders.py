@@ -1,4 +1,4 @@
-""""Prepare folders" on the demo database: the spec's trees and the results of filters,
+""" "Prepare folders" on the demo database: the spec's trees and the results of filters,
 periods, hierarchy changes and deletions (spec "Automatic Folders", "Filters & Periods")."""
 
 from __future__ import annotations
@@ -43,8 +43,14 @@ def path_of(folder: Folder) -> tuple[str, ...]:
 def test_demo_rules_build_the_spec_structures(demo):
     prepare()
     tree = paths()
-    assert ("Customers", "Azure Interior", "Projects", "Software Design", "Tasks",
-            "Prepare Specification") in tree
+    assert (
+        "Customers",
+        "Azure Interior",
+        "Projects",
+        "Software Design",
+        "Tasks",
+        "Prepare Specification",
+    ) in tree
     assert ("Customers", "Azure Interior", "Orders", "S00010") in tree
     assert ("Departments", "Administration", "Employees", "Mitchel Admin") in tree
     assert ("Contacts", "Abigail Peterson 356745, no mobile") in tree
@@ -57,7 +63,9 @@ def test_demo_rules_build_the_spec_structures(demo):
     quotations = {p[1].split(",")[0] for p in tree if p[0] == "Quotations" and len(p) == 2}
     confirmed = {p[-1] for p in tree if len(p) == 4 and p[2] == "Orders"}
     assert quotations and confirmed and not quotations & confirmed
-    assert all(", draft" in p[1] or ", sent" in p[1] for p in tree if p[0] == "Quotations" and len(p) == 2)
+    assert all(
+        ", draft" in p[1] or ", sent" in p[1] for p in tree if p[0] == "Quotations" and len(p) == 2
+    )
 
 
 def test_rule_folders_follow_rule_sequence(demo):
@@ -81,8 +89,10 @@ def test_default_folders_and_files_are_created_once(demo):
     default.name = "Signed"
     default.save()
     file.delete()
-    demo.execute("UPDATE project_task SET name = 'Prepare Specification v2', "
-                 "write_date = '2026-11-03 10:00:00' WHERE id = 1")
+    demo.execute(
+        "UPDATE project_task SET name = 'Prepare Specification v2', "
+        "write_date = '2026-11-03 10:00:00' WHERE id = 1"
+    )
     prepare(today=DEMO_TODAY + dt.timedelta(days=1))
     assert record_folder("project_task", 1).name == "Prepare Specification v2"
     assert list(Folder.objects.filter(parent=task).values_list("name", flat=True)) == ["Signed"]
@@ -93,9 +103,12 @@ def test_a_run_where_nothing_changed_writes_nothing(demo):
     prepare()
     with CaptureQueriesContext(connection) as queries:
         stats = prepare()
-    writes = [q["sql"] for q in queries.captured_queries
-              if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
-              and "documents_joblease" not in q["sql"]]
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        and "documents_joblease" not in q["sql"]
+    ]
     assert writes == []
     assert stats["created"] == stats["renamed"] == stats["archived"] == 0
 
@@ -105,16 +118,18 @@ def test_record_that_stops_matching_is_archived_and_comes_back(demo):
     prepare()
     s10 = record_folder("sale_order", 10)
     manual = Folder.objects.create(name="Signed contract", kind=FolderKind.MANUAL, parent=s10)
-    demo.execute("UPDATE sale_order SET state = 'cancel', write_date = '2026-11-05 09:00:00' "
-                 "WHERE id = 10")
+    demo.execute(
+        "UPDATE sale_order SET state = 'cancel', write_date = '2026-11-05 09:00:00' WHERE id = 10"
+    )
     stats = prepare()
     s10.refresh_from_db()
     manual.refresh_from_db()
     assert not s10.active and not manual.active
     assert stats["archived"] >= 1
     assert ("Customers", "Azure Interior", "Orders", "S00010") not in paths()
-    demo.execute("UPDATE sale_order SET state = 'sale', write_date = '2026-11-06 09:00:00' "
-                 "WHERE id = 10")
+    demo.execute(
+        "UPDATE sale_order SET state = 'sale', write_date = '2026-11-06 09:00:00' WHERE id = 10"
+    )
     prepare()
     again = record_folder("sale_order", 10)
     manual.refresh_from_db()
@@ -127,15 +142,20 @@ def test_lowest_sequence_wins_and_records_move_between_rules(demo):
     """Spec "Filters & Periods", results 3 and 4: the folder moves with what it holds."""
     source = demo.source
     cancelled = FolderRule.objects.create(
-        key="cancelled", name="Cancelled Sale Orders", sequence=5, source=source,
-        model="sale_order", domain=[["state", "=", "cancel"]],
+        key="cancelled",
+        name="Cancelled Sale Orders",
+        sequence=5,
+        source=source,
+        model="sale_order",
+        domain=[["state", "=", "cancel"]],
     )
     prepare()
     s10 = record_folder("sale_order", 10)
     assert path_of(s10) == ("Customers", "Azure Interior", "Orders", "S00010")
     note = Folder.objects.create(name="Notes", kind=FolderKind.MANUAL, parent=s10)
-    demo.execute("UPDATE sale_order SET state = 'cancel', write_date = '2026-11-05 09:00:00' "
-                 "WHERE id = 10")
+    demo.execute(
+        "UPDATE sale_order SET state = 'cancel', write_date = '2026-11-05 09:00:00' WHERE id = 10"
+    )
     stats = prepare()
     s10.refresh_from_db()
     assert s10.rule_id == cancelled.pk and s10.active
@@ -148,8 +168,10 @@ def test_lowest_sequence_wins_and_records_move_between_rules(demo):
     orders.save()
     prepare()
     assert path_of(record_folder("sale_order", 10)) == ("Cancelled Sale Orders", "S00010")
-    assert Folder.objects.filter(kind=FolderKind.RECORD, model="sale_order",
-                                 record_id="10").count() == 1
+    assert (
+        Folder.objects.filter(kind=FolderKind.RECORD, model="sale_order", record_id="10").count()
+        == 1
+    )
 
 
 def test_deleted_record_archives_its_folder(demo):
@@ -164,34 +186,51 @@ def test_deleted_record_archives_its_folder(demo):
 
 def test_renamed_record_and_changed_related_record(demo):
     prepare()
-    demo.execute("UPDATE res_partner SET name = 'Azure Interior Group', "
-                 "display_name = 'Azure Interior Group', write_date = '2026-11-05 10:00:00' "
-                 "WHERE name = 'Azure Interior'")
+    demo.execute(
+        "UPDATE res_partner SET name = 'Azure Interior Group', "
+        "display_name = 'Azure Interior Group', write_date = '2026-11-05 10:00:00' "
+        "WHERE name = 'Azure Interior'"
+    )
     stats = prepare()
     assert stats["full_passes"] == 0
     assert ("Customers", "Azure Interior Group", "Orders", "S00010") in paths()
     # A task moves to another project: its folder follows.
     target = demo.scalar("SELECT id FROM project_project WHERE name = 'Office Design'")
-    demo.execute("UPDATE project_task SET project_id = :p, write_date = '2026-11-05 11:00:00' "
-                 "WHERE id = 1", p=target)
+    demo.execute(
+        "UPDATE project_task SET project_id = :p, write_date = '2026-11-05 11:00:00' WHERE id = 1",
+        p=target,
+    )
     prepare()
     assert path_of(record_folder("project_task", 1))[:4] == (
-        "Customers", "Deco Addict", "Projects", "Office Design")
+        "Customers",
+        "Deco Addict",
+        "Projects",
+        "Office Design",
+    )
 
 
 def test_change_in_a_joined_table_is_seen_incrementally(demo):
     """A filter through a many2one (partner's country) reacts to a change of the partner."""
     FolderRule.objects.create(
-        key="us-orders", name="US Orders", sequence=1, source=demo.source, model="sale_order",
+        key="us-orders",
+        name="US Orders",
+        sequence=1,
+        source=demo.source,
+        model="sale_order",
         domain=[["partner_id.country_id.code", "=", "BE"]],
     )
     prepare()
     s20 = record_folder("sale_order", 20)
     belgium = demo.scalar("SELECT id FROM res_country WHERE code = 'BE'")
     was_belgian = path_of(s20)[0] == "US Orders"
-    country = demo.scalar("SELECT id FROM res_country WHERE code = 'US'") if was_belgian else belgium
-    demo.execute("UPDATE res_partner SET country_id = :c, write_date = '2026-11-05 10:00:00' "
-                 "WHERE name = 'Elena Green'", c=country)
+    country = (
+        demo.scalar("SELECT id FROM res_country WHERE code = 'US'") if was_belgian else belgium
+    )
+    demo.execute(
+        "UPDATE res_partner SET country_id = :c, write_date = '2026-11-05 10:00:00' "
+        "WHERE name = 'Elena Green'",
+        c=country,
+    )
     stats = prepare()
     assert stats["full_passes"] == 0
     s20.refresh_from_db()
@@ -215,13 +254,19 @@ def test_parent_record_leaving_takes_its_subtree_and_brings_it_back(demo):
     prepare()
     azure = demo.scalar("SELECT id FROM res_partner WHERE name = 'Azure Interior'")
     task = record_folder("project_task", 1)
-    demo.execute("UPDATE res_partner SET customer_rank = 0, write_date = '2026-11-05 10:00:00' "
-                 "WHERE id = :id", id=azure)
+    demo.execute(
+        "UPDATE res_partner SET customer_rank = 0, write_date = '2026-11-05 10:00:00' "
+        "WHERE id = :id",
+        id=azure,
+    )
     prepare()
     task.refresh_from_db()
     assert not task.active
-    demo.execute("UPDATE res_partner SET customer_rank = 3, write_date = '2026-11-06 10:00:00' "
-                 "WHERE id = :id", id=azure)
+    demo.execute(
+        "UPDATE res_partner SET customer_rank = 3, write_date = '2026-11-06 10:00:00' "
+        "WHERE id = :id",
+        id=azure,
+    )
     prepare()
     task.refresh_from_db()
     assert task.active

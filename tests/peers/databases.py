@@ -57,7 +57,8 @@ def mariadb() -> Server:
     if _mariadb is None:
         url = "mysql+pymysql://root@127.0.0.1:3306"
         problem = _reachable(url, "")
-        _mariadb = Server(None if problem else url, f"MariaDB not reachable at 127.0.0.1:3306: {problem}")
+        reason = f"MariaDB not reachable at 127.0.0.1:3306: {problem}"
+        _mariadb = Server(None if problem else url, reason)
     return _mariadb
 
 
@@ -103,8 +104,18 @@ def _start_cluster() -> Server:
             capture_output=True,
         )
         subprocess.run(
-            [*run_as, f"{bindir}/pg_ctl", "-D", data, "-w", "-l", f"{folder}/log", "start",
-             "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1"],
+            [
+                *run_as,
+                f"{bindir}/pg_ctl",
+                "-D",
+                data,
+                "-w",
+                "-l",
+                f"{folder}/log",
+                "start",
+                "-o",
+                f"-p {port} -k {folder} -c listen_addresses=127.0.0.1",
+            ],
             check=True,
             capture_output=True,
         )

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -283,6 +284,8 @@ class AttachmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ["name"]
     raw_id_fields = ["folder"]
     readonly_fields = ["blob", "size", "mimetype", "default_origin"]
+    # Explicit scheme: the form field's default changes in Django 6 and warns until then.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(FolderRuleState)
@@ -321,5 +324,8 @@ class DefaultFolderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 @admin.register(DefaultFile)
 class DefaultFileAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     form = DefaultFileForm
+    # The form's own fields leave out `rule` (inlines set it); here it must be chosen.
+    fields = ["rule", "name", "folder", "upload", "size", "mimetype"]
+    readonly_fields = ["size", "mimetype"]
     list_display = ["name", "rule", "folder", "size"]
     list_filter = ["rule"]

@@ -2,7 +2,7 @@
 
 SourceError
 ├── SourceUnavailable   the database cannot be reached or read
-├── UnknownModel        no such table
+├── UnknownModel        no such table (also a KeyError)
 ├── FieldPathError      a dotted field path does not resolve (names path and problem)
 ├── DomainError         a malformed filter (names its position and problem)
 ├── PeriodError         a malformed period line
@@ -20,11 +20,16 @@ class SourceUnavailable(SourceError):
     pass
 
 
-class UnknownModel(SourceError):
+class UnknownModel(SourceError, KeyError):
+    """Also a KeyError, as a Mapping's missing key must be (so `name in schema` works)."""
+
     def __init__(self, model: str, source: str = "") -> None:
         where = f" in source {source!r}" if source else ""
         super().__init__(f"unknown model {model!r}{where}")
         self.model = model
+
+    def __str__(self) -> str:
+        return Exception.__str__(self)  # the sentence, not KeyError's quoted repr
 
 
 class FieldPathError(SourceError):

@@ -19,7 +19,6 @@ import io
 import operator
 import re
 import tokenize
-import unicodedata
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -39,7 +38,11 @@ MAX_ROUND_DIGITS = 100
 
 _Eval = Callable[[Mapping[str, object]], object]
 _EXPRESSION = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
-_FORBIDDEN_TO_DASH = str.maketrans(dict.fromkeys(FORBIDDEN_CHARACTERS, "-"))
+# Unicode category Cc is exactly U+0000–U+001F and U+007F–U+009F: one translate() does it all.
+_CONTROL_CHARACTERS = [chr(code) for code in (*range(0x20), *range(0x7F, 0xA0))]
+_FORBIDDEN_TO_DASH = str.maketrans(
+    {**dict.fromkeys(_CONTROL_CHARACTERS, " "), **dict.fromkeys(FORBIDDEN_CHARACTERS, "-")}
+)
 
 
 def sanitize_folder_name(name: str, max_length: int = MAX_NAME_LENGTH) -> str:
@@ -53,7 +56,6 @@ def sanitize_folder_name(name: str, max_length: int = MAX_NAME_LENGTH) -> str:
     if max_length < 1:
         raise ValueError(f"max_length must be at least 1, not {max_length}")
     text = name.translate(_FORBIDDEN_TO_DASH)
-    text = "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
     return " ".join(text.split())[:max_length].strip()
 
 

@@ -73,7 +73,17 @@ class Period:
     compared_unit: Unit | None = None
 
     def range_on(self, today: dt.date) -> DateRange:
-        """The concrete dates this line covers when today is `today`."""
+        """The concrete dates this line covers when today is `today`; PeriodError when they
+        fall outside the calendar (years 1 to 9999)."""
+        try:
+            return self._range_on(today)
+        except (ValueError, OverflowError):
+            raise PeriodError(
+                f"{self.describe()}: on {today.isoformat()} this period reaches beyond the "
+                "years 1 to 9999"
+            ) from None
+
+    def _range_on(self, today: dt.date) -> DateRange:
         reference = _reference_day(self, today)
         start_of_unit = _unit_start(reference, self.unit)
         if self.direction is Direction.LAST:

@@ -4,6 +4,7 @@ Archivist cannot change a source even by mistake."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -16,18 +17,19 @@ from sqlalchemy.engine import URL, make_url
 from archivist.sources.base import Criteria, Dependency, RecordQuery, Row, TableSnapshot
 from archivist.sources.domain import parse_domain
 from archivist.sources.errors import SourceError, SourceUnavailable
-from archivist.sources.reflection import build_schema
+from archivist.sources.reflection import build_schema, field_type
 from archivist.sources.schema import DISPLAY_NAME, FieldType, Schema
 from archivist.sources.sql_query import Compiled, QueryCompiler
 
 CONNECT_TIMEOUT_SECONDS = 10
+_USER_INFO = re.compile(r"//[^/@]*@")
 
 
 def safe_url(url: str) -> str:
     """The URL with its password hidden, for messages and listings."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except sa.exc.ArgumentError:
+    except (sa.exc.ArgumentError, ValueError):  # ValueError: a port that is not a number
         return "<invalid URL>"
 
 
@@ -35,10 +37,12 @@ def parse_url(url: str) -> URL:
     """Checks a source URL; raises SourceError naming the problem."""
     try:
         parsed = make_url(url)
-    except sa.exc.ArgumentError:
+    except (sa.exc.ArgumentError, ValueError) as error:
+        shown = _USER_INFO.sub("//***@", url)  # never echo a password
+        reason = f" ({error})" if isinstance(error, ValueError) else ""
         raise SourceError(
-            f"url: {url!r} is not a database URL such as sqlite:///path/to/file.db "
-            "or postgresql+psycopg://user@host/db"
+            f"url: {shown!r} is not a database URL such as sqlite:///path/to/file.db "
+            f"or postgresql+psycopg://user@host/db{reason}"
         ) from None
     backend = parsed.get_backend_name()
     if backend not in {"sqlite", "postgresql", "mysql", "mariadb"}:
@@ -47,6 +51,12 @@ def parse_url(url: str) -> URL:
         )
     if backend == "sqlite" and parsed.database in (None, "", ":memory:"):
         raise SourceError("url: a SQLite source needs a file path (sqlite:///path/to/file.db)")
+    try:
+        parsed.get_dialect().import_dbapi()
+    except (sa.exc.NoSuchModuleError, ImportError) as error:
+        raise SourceError(
+            f"url: the database driver {parsed.drivername!r} is not available ({error})"
+        ) from None
     return parsed
 
 
@@ -86,6 +96,12 @@ class SqlRecordSource:
                         f"source {self.name or safe_url(self.url)!r} cannot be read: "
                         f"{_reason(error)}"
                     ) from error
+                for table in metadata.tables.values():
+                    for column in table.columns:
+                        if field_type(column) is FieldType.BOOLEAN and not isinstance(
+                            column.type, sa.Boolean
+                        ):
+                            column.type = sa.Boolean()  # MariaDB's TINYINT(1): read True/False
                 self._tables = dict(metadata.tables)
                 self._schema = build_schema(
                     metadata,
@@ -96,8 +112,10 @@ class SqlRecordSource:
             return self._schema
 
     def refresh(self) -> None:
+        """Forgets the schema and closes pooled connections: the next use reads both anew."""
         with self._lock:
             self._schema = None
+            self._engine.dispose()
 
     # -- queries --------------------------------------------------------------------------
 
@@ -221,9 +239,12 @@ def _read_only_engine(url: URL) -> sa.Engine:
 
         def connect() -> sqlite3.Connection:
             # mode=ro: never create a missing file, never write.
-            return sqlite3.connect(
+            connection = sqlite3.connect(
                 f"file:{quote(path)}?mode=ro", uri=True, check_same_thread=False, timeout=30
             )
+            # LIKE is case-sensitive, as on PostgreSQL (ilike is compiled with lower()).
+            connection.execute("PRAGMA case_sensitive_like = ON")
+            return connection
 
         return sa.create_engine("sqlite://", creator=connect, poolclass=sa.pool.QueuePool)
     if backend == "postgresql":

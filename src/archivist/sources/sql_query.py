@@ -4,7 +4,9 @@ Many2one steps of a path become LEFT OUTER JOINs, shared by every path with the 
 one2many and many2many steps become correlated EXISTS subqueries ("any related record
 matches"; a negative operator means "no related record matches the positive form").
 Comparisons follow Odoo: `!=` and `not in` also keep records where the field is not set,
-`= false` means not set, and a negation never turns NULL into a match.
+`= false` means not set, and a negation never turns NULL into a match. `like` is case-sensitive
+and `ilike` not; on MariaDB/MySQL, though, text comparisons (`=`, `in`, `like`, …) follow the
+column's collation, which is usually case-insensitive.
 """
 
 from __future__ import annotations
@@ -159,7 +161,9 @@ class QueryCompiler:
         if isinstance(node, Or):
             return sa.or_(*(self.domain(joins, child) for child in node.children))
         if isinstance(node, Not):
-            return sa.not_(_null_is_false(self.domain(joins, node.child)))
+            # Plain SQL NOT: where the child is unknown (a comparison with NULL), so is its
+            # negation, so a negation never turns a NULL into a match.
+            return sa.not_(self.domain(joins, node.child))
         return self._leaf(joins, node)
 
     def periods(self, joins: _Joins, periods: Sequence[Period], today: dt.date) -> Condition:
@@ -267,7 +271,7 @@ class QueryCompiler:
             table, model = joins.table_for(path.split(".") if path else [])
             if model.change_column is None:
                 raise SourceError(f"model {model.name} has no change column to compare")
-            options.append(table.c[model.change_column] >= watermark)
+            options.append(table.c[model.change_column] > watermark)
         return sa.or_(*options) if options else sa.false()
 
     # -- reading ------------------------------------------------------------------------------
@@ -359,6 +363,17 @@ def _compare(column: ColumnElement[Any], kind: FieldType, leaf: Leaf) -> Conditi
     operator, value = leaf.operator, leaf.value
     if operator in PATTERNS:
         return _pattern(column, kind, operator, value)
+    if operator in ("in", "not in") and kind is FieldType.BOOLEAN:
+        # As `=`/`!=`: false (or null) in the list stands for "not set or false".
+        allowed = {item is not None and bool(_coerce(item, kind, leaf)) for item in value}
+        if operator == "not in":
+            allowed = {True, False} - allowed
+        choices: list[Condition] = []
+        if True in allowed:
+            choices.append(column.is_(True))
+        if False in allowed:
+            choices.append(sa.or_(column.is_(None), column.is_(False)))
+        return sa.or_(*choices) if choices else sa.false()
     if operator in ("in", "not in"):
         unset = (
             any(item is False or item is None for item in value) and kind is not FieldType.BOOLEAN
@@ -401,13 +416,14 @@ def _unset(column: ColumnElement[Any], kind: FieldType) -> Condition:
 def _pattern(column: ColumnElement[Any], kind: FieldType, operator: str, value: str) -> Condition:
     text = column if kind in TEXTUAL else sa.cast(column, sa.String)
     pattern = value if operator.startswith("=") else f"%{value}%"
+    # Backslash escapes % and _ on every database (SQLite has no default escape character).
     if operator in ("like", "=like"):
-        return text.like(pattern)
+        return text.like(pattern, escape="\\")
     if operator in ("ilike", "=ilike"):
-        return text.ilike(pattern)
+        return text.ilike(pattern, escape="\\")
     if operator == "not like":
-        return sa.or_(sa.not_(text.like(pattern)), column.is_(None))
-    return sa.or_(sa.not_(text.ilike(pattern)), column.is_(None))
+        return sa.or_(sa.not_(text.like(pattern, escape="\\")), column.is_(None))
+    return sa.or_(sa.not_(text.ilike(pattern, escape="\\")), column.is_(None))
 
 
 def _coerce(value: Any, kind: FieldType, leaf: Leaf) -> Any:

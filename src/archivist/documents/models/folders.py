@@ -35,15 +35,23 @@ class Folder(models.Model):
     )
     parent_path = models.CharField(max_length=2000, default="/", db_index=True, editable=False)
     sequence = models.IntegerField(default=0)
+    # Indexes: (rule, kind, active) and (source, model, record_id) below serve these keys, so
+    # they get no index of their own (each index costs every insert of a million folders).
     rule = models.ForeignKey(
         "documents.FolderRule",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="folders",
+        db_index=False,
     )
     source = models.ForeignKey(
-        "documents.Source", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "documents.Source",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     model = models.CharField(max_length=128, blank=True)
     record_id = models.CharField(max_length=255, blank=True)
@@ -53,6 +61,7 @@ class Folder(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     active = models.BooleanField(default=True)
     archived_at = models.DateTimeField(null=True, blank=True)

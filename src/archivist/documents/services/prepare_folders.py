@@ -200,6 +200,7 @@ class RulePass:
             or self.state.full_pass_required
             or self.state.config_hash != self.plan.config_hash
             or self.state.period_ranges != ranges
+            or self._full_pass_due()
             or self._x2many_changed(dependencies, snapshots)
             or (tracked and mode is None and self._related_rows_deleted(dependencies, snapshots))
         )
@@ -212,6 +213,13 @@ class RulePass:
         else:
             self._incremental_pass(dependencies, snapshots, tracked)
         self.job.stats.counts.add(self.reconciler.counts)
+
+    def _full_pass_due(self) -> bool:
+        """Change columns can miss a change (a transaction committing a change time older than
+        one already seen; a database trigger): a full pass now and then catches those."""
+        hours = settings.PREPARE_FULL_EVERY_HOURS
+        last = self.state.last_complete_at
+        return hours > 0 and (last is None or self.job.now - last > dt.timedelta(hours=hours))
 
     def _snapshots(self, dependencies: Sequence[Any]) -> dict[str, dict[str, Any]]:
         models = {dep.model for dep in dependencies}

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from archivist.documents.models import Folder, FolderKind, FolderRule
 from archivist.documents.services import folder_tree
@@ -264,20 +264,7 @@ class Reconciler:
             folder.last_checked = last_checked
             folder.next_check = next_check
             folder.needs_check = False
-        Folder.objects.bulk_update(
-            [folder for folder, _, _ in updates],
-            [
-                "name",
-                "parent",
-                "parent_path",
-                "rule",
-                "active",
-                "archived_at",
-                "last_checked",
-                "next_check",
-                "needs_check",
-            ],
-        )
+        folder_tree.update_folders([folder for folder, _, _ in updates], self.now)
         if handed_over:
             self._hand_over(handed_over)
         if returning or handed_over:
@@ -299,41 +286,27 @@ class Reconciler:
         )
 
     def _create(self, creations: list[tuple[str, str, Place]]) -> None:
-        new = [
-            Folder(
-                name=name,
-                kind=FolderKind.RECORD,
-                parent_id=place.parent_id,
-                parent_path=place.parent_path,
-                rule=self.rule,
-                source_id=self.rule.source_id,
-                model=self.rule.model,
-                record_id=text,
-                last_checked=self.now,
-            )
-            for text, name, place in creations
-        ]
-        try:
-            with transaction.atomic():
-                Folder.objects.bulk_create(new)
-        except IntegrityError:
-            # Another run created some of these meanwhile: keep only the ones we made.
-            new = [folder for folder in new if _create_one(folder)]
-        self.counts.created += len(new)
-        placed = [(folder.pk, folder.parent_path) for folder in new]
+        inserted = folder_tree.insert_folders(
+            [
+                folder_tree.NewFolder(
+                    name=name,
+                    kind=FolderKind.RECORD,
+                    place=place,
+                    rule_id=self.rule.pk,
+                    source_id=self.rule.source_id,
+                    model=self.rule.model,
+                    record_id=text,
+                )
+                for text, name, place in creations
+            ],
+            self.now,
+        )
+        # Rows another run inserted meanwhile are skipped: their content is that run's job.
+        self.counts.created += len(inserted)
+        placed = [(pk, parent_path) for pk, _, parent_path, _, _ in inserted]
         folder_tree.child_rule_folders(placed, self.children, self.now)
-        folder_tree.default_content(placed, self.rule)
-        folder_tree.queue_parent_checks(self.children, [folder.record_id for folder in new])
-
-
-def _create_one(folder: Folder) -> bool:
-    try:
-        with transaction.atomic():
-            folder.pk = None
-            folder.save(force_insert=True)
-    except IntegrityError:
-        return False
-    return True
+        folder_tree.default_content(placed, self.rule, self.now)
+        folder_tree.queue_parent_checks(self.children, [text for _, _, _, text, _ in inserted])
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Folder rules to and from YAML or JSON documents (schema in docs/rules-file.md).
 
 Import is all or nothing: every rule of the document is checked against its source first;
-one error anywhere names the rule and the field (`rules[2] (key tasks).domain: …`) and nothing
+one error anywhere names the rule and the field (`rules[2] (key 'tasks').domain[0]: …`) and nothing
 is written. Rules are matched by `key`: existing ones are updated (their periods, default folders
 and default files replaced), new ones created; rules absent from the document are left alone.
 """
@@ -72,9 +72,16 @@ def load(text: str) -> dict[str, Any]:
     try:
         document = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise RulesFileError(f"not valid YAML or JSON: {error}") from None
+        # One line: PyYAML's own text spans several (with a caret under the position).
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or type(error).__name__
+        raise RulesFileError(f"not valid YAML or JSON{where}: {problem}") from None
     if not isinstance(document, dict) or not isinstance(document.get("rules"), list):
         raise RulesFileError("expected a mapping with a 'rules' list")
+    unknown = sorted(str(key) for key in set(document) - {"version", "rules"})
+    if unknown:
+        raise RulesFileError(f"unknown top-level key(s) {', '.join(unknown)}")
     version = document.get("version", FORMAT_VERSION)
     if version != FORMAT_VERSION:
         raise RulesFileError(f"version {version!r} is not supported (expected {FORMAT_VERSION})")
@@ -113,7 +120,7 @@ def _parents_first(entries: list[Any], keys: list[Any]) -> list[int]:
         if index in order:
             return
         if index in placing:
-            raise RulesFileError(f"rules[{index}].parent: rules form a cycle")
+            raise RulesFileError(f"rules[{index}] (key {keys[index]!r}).parent: rules form a cycle")
         placing.add(index)
         parent = entries[index].get("parent")
         if parent in keys:
@@ -147,19 +154,23 @@ def _import_rule(entry: dict[str, Any], where: str, saved: dict[str, FolderRule]
     rule.active = bool(entry.get("active", True))
     try:
         rule.domain = normalize(entry.get("domain") or [])
+    except SourceError as error:
+        raise RulesFileError(f"{where}.{error}") from None  # DomainError names domain[i]
+    try:
         periods = [
             Period.from_dict(line, f"{where}.periods[{index}]")
             for index, line in enumerate(entry.get("periods") or [])
         ]
     except SourceError as error:
-        raise RulesFileError(f"{where}: {error}") from None
+        raise RulesFileError(str(error)) from None  # the location is already in the message
     try:
         check_rule(rule, periods)
     except ValidationError as error:
         problems = "; ".join(
-            f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+            f"{where}.{field}: {' '.join(messages)}"
+            for field, messages in error.message_dict.items()
         )
-        raise RulesFileError(f"{where}.{problems}") from None
+        raise RulesFileError(problems) from None
     rule.save()
     rule.periods.all().delete()
     FolderRulePeriod.objects.bulk_create(
@@ -198,7 +209,10 @@ def _import_defaults(
         if unknown:
             raise RulesFileError(f"{here}: unknown key(s) {', '.join(unknown)}")
         folder = DefaultFolder.objects.create(
-            rule=rule, parent=parent, name=str(item["name"]), sequence=item.get("sequence", 10)
+            rule=rule,
+            parent=parent,
+            name=str(item["name"]),
+            sequence=_integer(item, "sequence", here, default=10),
         )
         _import_defaults(rule, folder, item.get("folders") or [], f"{here}.folders")
         _import_files(rule, folder, item.get("files") or [], f"{here}.files")
