@@ -57,12 +57,17 @@ def generate_source(url: str, records: int) -> None:
     )
     engine = sa.create_engine(url)
     metadata.create_all(engine)
-    stamp = dt.datetime(2026, 1, 1)
+    # Rows written over the past year, a few per minute, as a business application writes them.
+    start_of_year = dt.datetime(2025, 1, 1)
+
+    def stamp(row: int) -> dt.datetime:
+        return start_of_year + dt.timedelta(seconds=row * 30)
+
     with engine.begin() as connection:
         connection.execute(
             company.insert(),
             [
-                {"id": i, "name": f"Company {i:07d}", "write_date": stamp}
+                {"id": i, "name": f"Company {i:07d}", "write_date": stamp(i)}
                 for i in range(1, companies + 1)
             ],
         )
@@ -76,7 +81,7 @@ def generate_source(url: str, records: int) -> None:
                         "name": f"SO{i:08d}",
                         "state": "sale",
                         "company_id": (i % companies) + 1,
-                        "write_date": stamp,
+                        "write_date": stamp(i),
                     }
                     for i in range(start, min(records, start + chunk - 1) + 1)
                 ],

@@ -41,7 +41,8 @@ def _database() -> dict[str, Any]:
         options.setdefault(
             "init_command",
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; "
-            "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",
+            "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; "
+            "PRAGMA wal_autocheckpoint=10000;",
         )
         options.setdefault("transaction_mode", "IMMEDIATE")
         options.setdefault("timeout", 30)

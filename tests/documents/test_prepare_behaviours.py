@@ -262,3 +262,18 @@ def test_demo_on_a_server_database_builds_the_same_tree(server, request, demo_te
     assert ("Customers", "Azure Interior", "Orders", "S00010") in tree
     assert ("Contacts", "Anita Oliver no phone, -37854756231") in tree
     assert prepare()["evaluated"] == 0
+
+
+def test_a_changed_many2many_link_is_seen(demo):
+    """Removing the tag "Internal" from a project (a row of the link table, which has no change
+    column) takes the project out of the rule filtering on that tag."""
+    prepare()
+    research = demo.scalar("SELECT id FROM project_project WHERE name = 'Research & Development'")
+    assert ("Internal Projects", "Research & Development") in paths()
+    demo.execute(
+        "DELETE FROM project_tag_rel WHERE project_id = :p AND tag_id = "
+        "(SELECT id FROM project_tags WHERE name = 'Internal')",
+        p=research,
+    )
+    prepare()
+    assert ("Internal Projects", "Research & Development") not in paths()

@@ -36,7 +36,7 @@ class RecordQuery:
     primary key. `exclude` leaves out records matching any of those criteria (the rules that
     take precedence). `after` continues a keyset scan; `ids` restricts to those keys;
     `changed_since` keeps records whose row, or a row reached through a many2one of the query,
-    changed after the watermark given per dependency path (see `Dependency`).
+    changed at or after the watermark given per dependency path (see `Dependency`).
     """
 
     model: str

@@ -163,9 +163,12 @@ class SqlRecordSource:
 
     def snapshot(self, model: str, after_key: Any = None) -> TableSnapshot:
         """Row count, key sum (integer keys), largest key and largest change-column value of a
-        table, or of its rows with a key above `after_key`."""
+        table, or of its rows with a key above `after_key`. A table without a single-column key
+        (a many2many link table) gets a checksum of its integer columns as `key_sum`."""
         described = self.schema()[model]
         table = self._tables[model]
+        if described.primary_key is None:
+            return self._keyless_snapshot(table)
         key = described.require_key()
         columns: list[Any] = [sa.func.count(), sa.func.max(table.c[key])]
         columns.append(sa.func.sum(table.c[key]) if described.integer_key else sa.null())
@@ -184,6 +187,18 @@ class SqlRecordSource:
             max_key=max_key,
             watermark=watermark,
         )
+
+    def _keyless_snapshot(self, table: sa.Table) -> TableSnapshot:
+        numbers = [c for c in table.columns if isinstance(c.type, sa.Integer)]
+        columns: list[Any] = [sa.func.count()]
+        columns += [sa.func.coalesce(sa.func.sum(column), 0) for column in numbers]
+        if len(numbers) >= 2:  # catches pairs swapped between rows, which plain sums miss
+            columns.append(sa.func.coalesce(sa.func.sum(numbers[0] * numbers[1]), 0))
+        count, *sums = tuple(self._execute(sa.select(*columns))[0])
+        checksum = 0
+        for value in sums:
+            checksum = checksum * 1_000_003 + int(value)
+        return TableSnapshot(count=int(count), key_sum=checksum, max_key=None, watermark=None)
 
     def key_from_text(self, model: str, text: str) -> Any:
         described = self.schema()[model]

@@ -232,6 +232,7 @@ class QueryCompiler:
             assert step.link_table and step.link_column and step.link_target_column
             link = self.table(step.link_table).alias(f"j{self.next_alias()}")
             correlation = link.c[step.link_column] == outer_key
+            self.depend(prefix, self.schema[step.link_table], Reach.X2MANY)
         if not rest:
             if leaf.value is False or leaf.value is None:
                 if leaf.operator not in ("=", "!="):
@@ -271,7 +272,9 @@ class QueryCompiler:
             table, model = joins.table_for(path.split(".") if path else [])
             if model.change_column is None:
                 raise SourceError(f"model {model.name} has no change column to compare")
-            options.append(table.c[model.change_column] > watermark)
+            # At or after: a row changed in the same clock tick as the last one seen may have
+            # committed after that run read it.
+            options.append(table.c[model.change_column] >= watermark)
         return sa.or_(*options) if options else sa.false()
 
     # -- reading ------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ class Folder(models.Model):
     )
     parent_path = models.CharField(max_length=2000, default="/", db_index=True, editable=False)
     sequence = models.IntegerField(default=0)
-    # Indexes: (rule, kind, active) and (source, model, record_id) below serve these keys, so
+    # Indexes: (rule, kind, id) and (source, model, record_id) below serve these keys, so
     # they get no index of their own (each index costs every insert of a million folders).
     rule = models.ForeignKey(
         "documents.FolderRule",
@@ -97,7 +97,9 @@ class Folder(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["rule", "kind", "active"], name="folder_rule_kind"),
+            # Ends with id so that walking a rule's folders by id (keyset) stays an index range
+            # (a bare boolean test on SQLite would stop an index at `active`).
+            models.Index(fields=["rule", "kind", "id"], name="folder_rule_kind"),
             models.Index(
                 fields=["rule", "next_check"],
                 condition=Q(needs_check=True),

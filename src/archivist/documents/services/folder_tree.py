@@ -69,46 +69,93 @@ _INSERT_COLUMNS = (
 _ROWS_PER_INSERT = 1000
 
 
-def insert_folders(
-    folders: Sequence[NewFolder], now: dt.datetime
-) -> list[tuple[int, int | None, str, str, int | None]]:
-    """Inserts folders with plain multi-row INSERTs (the ORM's bulk_create costs ten times
-    more per row), skipping any that a unique constraint says exist already. Returns
-    (id, parent_id, parent_path, record_id, default_origin_id) of the rows inserted here."""
+_RETURNING = "RETURNING id, parent_id, parent_path, record_id, default_origin_id"
+Inserted = tuple[int, int | None, str, str, int | None]
+
+
+def insert_folders(folders: Sequence[NewFolder], now: dt.datetime) -> list[Inserted]:
+    """Inserts folders, skipping any that a unique constraint says exist already (another run
+    made them). Returns (id, parent_id, parent_path, record_id, default_origin_id) of the rows
+    inserted here. Plain SQL: the ORM's bulk_create costs ten times more per row."""
+    if not folders:
+        return []
+    if connection.vendor == "postgresql":
+        return _insert_with_arrays(folders, now)
+    return _insert_with_values(folders, now)
+
+
+def _insert_with_values(folders: Sequence[NewFolder], now: dt.datetime) -> list[Inserted]:
     stamp = connection.ops.adapt_datetimefield_value(now)
     table = connection.ops.quote_name(Folder._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(column) for column in _INSERT_COLUMNS)
-    inserted: list[tuple[int, int | None, str, str, int | None]] = []
+    inserted: list[Inserted] = []
     with connection.cursor() as cursor:
         for start in range(0, len(folders), _ROWS_PER_INSERT):
             chunk = folders[start : start + _ROWS_PER_INSERT]
             values = ", ".join(["(" + ", ".join(["%s"] * len(_INSERT_COLUMNS)) + ")"] * len(chunk))
             params: list[object] = []
             for folder in chunk:
-                params += [
-                    folder.name,
-                    folder.kind,
-                    folder.place.parent_id,
-                    folder.place.parent_path,
-                    folder.sequence,
-                    folder.rule_id,
-                    folder.source_id,
-                    folder.model,
-                    folder.record_id,
-                    folder.default_origin_id,
-                    True,
-                    False,
-                    stamp,
-                    stamp,
-                    stamp,
-                ]
+                params += [*_values(folder), True, False, stamp, stamp, stamp]
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT DO NOTHING "
-                "RETURNING id, parent_id, parent_path, record_id, default_origin_id",
+                + _RETURNING,
                 params,
             )
             inserted += [tuple(row) for row in cursor.fetchall()]  # type: ignore[misc]
     return inserted
+
+
+def _insert_with_arrays(folders: Sequence[NewFolder], now: dt.datetime) -> list[Inserted]:
+    """PostgreSQL: one array per column, bound on the server (not spelled out in the SQL
+    text as Django's client-side binding does), so a batch costs one short statement."""
+    import psycopg
+
+    columns = ", ".join(_INSERT_COLUMNS)
+    types = (
+        "text",
+        "text",
+        "bigint",
+        "text",
+        "integer",
+        "bigint",
+        "bigint",
+        "text",
+        "text",
+        "bigint",
+    )
+    arrays = ", ".join(f"%s::{kind}[]" for kind in types)
+    statement = (
+        f"INSERT INTO {Folder._meta.db_table} ({columns}) "
+        f"SELECT *, true, false, %s, %s, %s FROM unnest({arrays}) "
+        f"ON CONFLICT DO NOTHING {_RETURNING}"
+    )
+    columns_of_values = [list(column) for column in zip(*map(_values, folders), strict=True)]
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(statement, [now, now, now, *columns_of_values])
+        return [tuple(row) for row in cursor.fetchall()]  # type: ignore[misc]
+
+
+def _values(folder: NewFolder) -> tuple[object, ...]:
+    return (
+        folder.name,
+        folder.kind,
+        folder.place.parent_id,
+        folder.place.parent_path,
+        folder.sequence,
+        folder.rule_id,
+        folder.source_id,
+        folder.model,
+        folder.record_id,
+        folder.default_origin_id,
+    )
+
+
+def refresh_statistics() -> None:
+    """Lets the query planner know the folder table's size and contents."""
+    table = connection.ops.quote_name(Folder._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {table}")
 
 
 def update_folders(folders: Sequence[Folder], now: dt.datetime) -> None:

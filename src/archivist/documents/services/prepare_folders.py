@@ -51,6 +51,7 @@ from archivist.sources.errors import SourceError
 
 log = logging.getLogger("archivist.prepare_folders")
 LEASE_NAME = "prepare-folders"
+STATISTICS_EVERY = 50_000
 
 
 @dataclass
@@ -183,6 +184,8 @@ class RulePass:
             children=[child for child in children if effectively_active(child)],
         )
         self.dirty = False
+        self.tracked = False
+        self.statistics_at = 0
 
     # -- choosing ----------------------------------------------------------------------------
 
@@ -193,6 +196,7 @@ class RulePass:
         tracked = all(
             dep.change_column is not None for dep in dependencies if dep.reach is not Reach.X2MANY
         )
+        self.tracked = tracked
         mode = self.progress.get("mode")
         full = (
             self.job.full
@@ -265,8 +269,10 @@ class RulePass:
         if not self._run_phases(
             [
                 ("rule_folders", self._phase_rule_folders),
-                ("forward", self._phase_forward),
+                # Sweep first: it then only reads folders that existed before this pass (on a
+                # first pass, none), not the ones the forward phase is about to create.
                 ("sweep", self._phase_sweep),
+                ("forward", self._phase_forward),
                 ("misplaced", self._phase_misplaced),
             ]
         ):
@@ -359,7 +365,8 @@ class RulePass:
         ):
             if self.job.exhausted:
                 return False
-            self.progress["fingerprint"] = _add_fingerprint(self.progress["fingerprint"], rows)
+            if not self.tracked:
+                self.progress["fingerprint"] = _add_fingerprint(self.progress["fingerprint"], rows)
             self.reconciler.reconcile([row[0] for row in rows], {row[0]: row for row in rows})
             self._advance(rows[-1][0])
         return True
@@ -517,6 +524,12 @@ class RulePass:
     def _advance(self, key: Any) -> None:
         self.progress["cursor"] = key
         self.job.renew()
+        created = self.reconciler.counts.created
+        if created - self.statistics_at >= STATISTICS_EVERY:
+            # A table that grew from nothing has no statistics yet, and the planner would
+            # answer "which of these 2,000 folders exist" with a full scan.
+            folder_tree.refresh_statistics()
+            self.statistics_at = created
 
 
 def _keyset(

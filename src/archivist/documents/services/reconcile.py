@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 
 from archivist.documents.models import Folder, FolderKind, FolderRule
+from archivist.documents.models.lookups import AnyOf
 from archivist.documents.services import folder_tree
 from archivist.documents.services.folder_tree import Place
 from archivist.documents.services.rule_plan import RulePlan
@@ -98,10 +100,10 @@ class Reconciler:
             existing = {
                 folder.record_id: folder
                 for folder in Folder.objects.filter(
+                    AnyOf(F("record_id"), list(texts.values())),
                     kind=FolderKind.RECORD,
                     source_id=self.rule.source_id,
                     model=self.rule.model,
-                    record_id__in=list(texts.values()),
                 ).only(*_FOLDER_FIELDS)
             }
             places = self._places(rows.values())
@@ -175,38 +177,46 @@ class Reconciler:
             return {}
         parent_rule = self.rule.parent
         assert parent_rule is not None
+        # Filters are on indexed columns only (the record index, the parent index); rule and
+        # active are checked here, so the database never walks every folder of a big rule.
         parents = {
             record_id: (pk, path)
-            for record_id, pk, path in Folder.objects.filter(
+            for record_id, pk, path, rule_id, active in Folder.objects.filter(
+                AnyOf(F("record_id"), list(parent_keys)),
                 kind=FolderKind.RECORD,
-                rule=parent_rule,
-                active=True,
                 source_id=parent_rule.source_id,
                 model=parent_rule.model,
-                record_id__in=list(parent_keys),
-            ).values_list("record_id", "pk", "parent_path")
+            ).values_list("record_id", "pk", "parent_path", "rule_id", "active")
+            if rule_id == parent_rule.pk and active
         }
         if not parents:
             return {}
         by_parent = {pk: record_id for record_id, (pk, _) in parents.items()}
-        containers = dict(
-            Folder.objects.filter(
-                kind=FolderKind.RULE, rule=self.rule, active=True, parent_id__in=list(by_parent)
-            ).values_list("parent_id", "pk")
-        )
+        containers = self._containers(list(by_parent))
         missing = [(pk, path) for pk, path in parents.values() if pk not in containers]
         if missing:
             folder_tree.child_rule_folders(missing, [self.rule], self.now)
-            containers = dict(
-                Folder.objects.filter(
-                    kind=FolderKind.RULE, rule=self.rule, active=True, parent_id__in=list(by_parent)
-                ).values_list("parent_id", "pk")
-            )
+            containers = self._containers(list(by_parent))
         return {
             by_parent[parent_pk]: Place.inside(
                 container, f"{parents[by_parent[parent_pk]][1]}{parent_pk}/"
             )
             for parent_pk, container in containers.items()
+        }
+
+    def _containers(self, parent_ids: list[int]) -> dict[int, int]:
+        """This rule's active folder inside each of these parent folders. The filter matches
+        the unique index on (rule, parent) of rule folders exactly: counting on the parent index
+        alone, PostgreSQL expects the children of a typical folder (hundreds) per parent."""
+        return {
+            parent_id: pk
+            for parent_id, pk, active in Folder.objects.filter(
+                AnyOf(F("parent_id"), parent_ids),
+                kind=FolderKind.RULE,
+                rule=self.rule,
+                parent__isnull=False,
+            ).values_list("parent_id", "pk", "active")
+            if active
         }
 
     # -- applying -----------------------------------------------------------------------------
