@@ -22,6 +22,7 @@ from archivist.documents.services.folder_tree import Place
 from archivist.documents.services.rule_plan import RulePlan
 from archivist.sources.base import RecordQuery, Row
 
+_PLACE_CACHE_LIMIT = 200_000
 _FOLDER_FIELDS = (
     "pk",
     "name",
@@ -65,6 +66,9 @@ class Reconciler:
     hours: int
     children: list[FolderRule]
     counts: Counts = field(default_factory=Counts)
+    # Parent key -> where this rule's folders go under it. Parents were placed by earlier
+    # rules of this run and stay put while this rule works, so a pass can remember them.
+    _place_cache: dict[str, Place] = field(default_factory=dict)
 
     @property
     def rule(self) -> FolderRule:
@@ -173,8 +177,14 @@ class Reconciler:
             return {} if root is None else {"": Place.inside(*root)}
         parent_keys = {str(self.plan.parent_key_of(row)) for row in rows}
         parent_keys.discard("None")
-        if not parent_keys:
-            return {}
+        wanted = parent_keys - self._place_cache.keys()
+        if wanted:
+            if len(self._place_cache) > _PLACE_CACHE_LIMIT:
+                self._place_cache.clear()
+            self._place_cache.update(self._find_places(wanted))
+        return {key: self._place_cache[key] for key in parent_keys if key in self._place_cache}
+
+    def _find_places(self, parent_keys: set[str]) -> dict[str, Place]:
         parent_rule = self.rule.parent
         assert parent_rule is not None
         # Filters are on indexed columns only (the record index, the parent index); rule and
