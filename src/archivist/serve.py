@@ -18,7 +18,7 @@ class Scheduler(threading.Thread):
     """Runs "Prepare folders" every `interval` seconds; the job's lease keeps several
     processes from running it at once."""
 
-    def __init__(self, interval: int) -> None:
+    def __init__(self, interval: float) -> None:
         super().__init__(name="archivist-scheduler", daemon=True)
         self.interval = interval
         self.stopped = threading.Event()
