@@ -263,6 +263,47 @@ def folders_tree(as_json: bool, archived: bool) -> None:
         click.echo("  " * (len(node.path) - 1) + node.path[-1] + marker)
 
 
+# -- blobs -----------------------------------------------------------------------------------
+
+
+@main.group()
+def blobs() -> None:
+    """The blob store holding file contents (ARCHIVIST_BLOB_STORE)."""
+
+
+@blobs.command("gc")
+@click.option(
+    "--grace-hours",
+    type=click.FloatRange(min=1),
+    default=24,
+    show_default=True,
+    help="Keep unreferenced blobs younger than this (uploads whose rows are not saved yet).",
+)
+@click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@_fails_cleanly
+def blobs_gc(grace_hours: float, dry_run: bool, as_json: bool) -> None:
+    """Delete stored blobs that no attachment or default file refers to."""
+    import datetime as dt
+
+    from archivist.documents.blobstore import blob_store_from_settings
+    from archivist.documents.services.blob_gc import collect_garbage
+
+    try:
+        store = blob_store_from_settings()
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    stats = collect_garbage(store, grace=dt.timedelta(hours=grace_hours), dry_run=dry_run)
+    if as_json:
+        click.echo(json.dumps(stats.as_dict(), indent=2))
+        return
+    verb = "would delete" if dry_run else "deleted"
+    click.echo(
+        f"{stats.scanned} blobs scanned: {verb} {stats.deleted} ({stats.bytes_freed} bytes), "
+        f"kept {stats.referenced} referenced and {stats.young} inside the grace period"
+    )
+
+
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
     pairs = {}
     for value in values:

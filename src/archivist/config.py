@@ -40,6 +40,14 @@ SETTINGS: tuple[Setting, ...] = (
         "localhost,127.0.0.1,[::1]",
         "Comma-separated host names the web server answers to.",
     ),
+    Setting(
+        "ARCHIVIST_BLOB_STORE",
+        "local",
+        "Where file contents are stored: `local` (files under `$ARCHIVIST_HOME/blobs`) or "
+        "`s3://bucket/prefix?endpoint_url=http://host:9000&region=…&path_style=true` (every "
+        "option optional; credentials from `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` or "
+        "`AWS_PROFILE`).",
+    ),
     Setting("ARCHIVIST_HOST", "127.0.0.1", "Address `archivist serve` listens on."),
     Setting("ARCHIVIST_PORT", "8000", "Port `archivist serve` listens on."),
     Setting(
@@ -58,6 +66,23 @@ SETTINGS: tuple[Setting, ...] = (
         "Hours after which a rule gets a full pass even if change tracking saw nothing "
         "(catches changes a source made without touching its change column).",
     ),
+    Setting(
+        "ARCHIVIST_MAX_UPLOAD",
+        str(4 * 1024**3),
+        "Largest file, in bytes, an upload may store (larger ones get HTTP 413).",
+    ),
+    Setting(
+        "ARCHIVIST_ZIP_MAX_FILES",
+        "10000",
+        "Most files one ZIP download may hold.",
+    ),
+    Setting(
+        "ARCHIVIST_EMAIL_URL",
+        "console:",
+        "Where mail goes: console: (printed), smtp://user:password@host:587 (STARTTLS), "
+        "smtps://…:465 (TLS).",
+    ),
+    Setting("ARCHIVIST_EMAIL_FROM", "archivist@localhost", "Sender address of Archivist's mail."),
     Setting(
         "ARCHIVIST_PREPARE_BATCH",
         "2000",
@@ -91,3 +116,26 @@ def integer(name: str) -> int:
         return int(raw)
     except ValueError:
         raise ValueError(f"{name} must be an integer, got {raw!r}") from None
+
+
+def email_settings(url: str) -> dict[str, object]:
+    """Django email settings from ARCHIVIST_EMAIL_URL."""
+    from urllib.parse import unquote, urlsplit
+
+    if url in ("console:", "console://", ""):
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ValueError(
+            f"ARCHIVIST_EMAIL_URL must be console: or smtp(s)://user:password@host:port, "
+            f"got {parts.scheme or url!r}"
+        )
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": parts.port or (465 if parts.scheme == "smtps" else 587),
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_SSL": parts.scheme == "smtps",
+        "EMAIL_USE_TLS": parts.scheme == "smtp",
+    }

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "archivist.documents",
     "archivist.sync",
     "archivist.fleet",
@@ -121,12 +124,39 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 BLOB_ROOT = HOME / "blobs"
+BLOB_STORE = config.value("ARCHIVIST_BLOB_STORE")  # "local" (BLOB_ROOT) or s3://…
 SOURCES_ROOT = HOME / "sources"
 
 PREPARE_INTERVAL_SECONDS = config.integer("ARCHIVIST_PREPARE_INTERVAL")
 PREPARE_BUDGET = config.integer("ARCHIVIST_PREPARE_BUDGET")
 PREPARE_BATCH = config.integer("ARCHIVIST_PREPARE_BATCH")
 PREPARE_FULL_EVERY_HOURS = config.integer("ARCHIVIST_PREPARE_FULL_EVERY")
+MAX_UPLOAD_BYTES = config.integer("ARCHIVIST_MAX_UPLOAD")
+ZIP_MAX_FILES = config.integer("ARCHIVIST_ZIP_MAX_FILES")
+# Uploads above 1 MiB go to a temporary file, never into memory; the request body itself
+# may be as large as the largest upload.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DEFAULT_FROM_EMAIL = config.value("ARCHIVIST_EMAIL_FROM")
+globals().update(config.email_settings(config.value("ARCHIVIST_EMAIL_URL")))
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "archivist.api.errors.handle",
+    "DEFAULT_PAGINATION_CLASS": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Archivist API",
+    "DESCRIPTION": "Folders, attachments, tags, shares and mass actions of Archivist.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 LOGGING = {
     "version": 1,

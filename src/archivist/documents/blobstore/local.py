@@ -1,78 +1,164 @@
-"""Blobs as files under a folder, sharded by the first hex digits of their SHA-256.
+"""Blobs as files under a folder: `root/ab/cd/<sha256>`, sharded by the digest's first four
+hex digits so no folder grows past a few thousand entries.
 
-Writes stream to a temporary file in the same folder tree, then rename into place, so a blob
-either exists whole or not at all; writing the same content twice stores it once.
+A write streams into a temporary file in `root/incoming`, is fsync'ed, then renamed into place
+with `os.replace` (atomic on one file system), so a blob exists whole or not at all; writing
+content that is already stored only renews the existing file's modification time (see
+`base.REFRESH_AFTER`).
 """
 
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
+import io
 import os
-import re
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from django.conf import settings
+from archivist.documents.blobstore.base import (
+    CHUNK,
+    BlobInfo,
+    BlobMissing,
+    StoredBlob,
+    check_digest,
+    check_prefix,
+    check_range,
+)
+from archivist.documents.blobstore.hashing import HashingReader
 
-CHUNK = 1024 * 1024
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
-
-
-@dataclass(frozen=True)
-class BlobInfo:
-    sha256: str
-    size: int
+INCOMING = "incoming"
 
 
 class LocalBlobStore:
-    def __init__(self, root: Path) -> None:
+    """A `BlobStore` on the local file system (or any mounted one that supports rename)."""
+
+    def __init__(self, root: Path | str) -> None:
         self.root = Path(root)
 
+    def __repr__(self) -> str:
+        return f"LocalBlobStore({str(self.root)!r})"
+
     def path(self, sha256: str) -> Path:
-        if not _SHA256.match(sha256):
-            raise ValueError(f"{sha256!r} is not a SHA-256 hex digest")
+        """Where the blob lives (whether or not it exists); ValueError for a bad digest."""
+        check_digest(sha256)
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
-    def put(self, stream: BinaryIO) -> BlobInfo:
-        """Stores the stream's bytes (read in chunks) and returns their digest and size."""
-        incoming = self.root / "incoming"
+    def put(self, stream: BinaryIO, *, max_size: int | None = None) -> BlobInfo:
+        incoming = self.root / INCOMING
         incoming.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
-        size = 0
-        handle, temporary = tempfile.mkstemp(dir=incoming)
+        reader = HashingReader(stream, max_size)
+        handle, temporary = tempfile.mkstemp(dir=incoming, prefix="upload-")
         try:
             with os.fdopen(handle, "wb") as out:
-                while chunk := stream.read(CHUNK):
-                    digest.update(chunk)
-                    size += len(chunk)
+                while chunk := reader.read(CHUNK):
                     out.write(chunk)
                 out.flush()
                 os.fsync(out.fileno())
-            target = self.path(digest.hexdigest())
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if target.exists():
-                os.unlink(temporary)
-            else:
+            target = self.path(reader.hexdigest())
+            try:
+                os.utime(target)  # already stored: young again, so the grace period covers it
+            except FileNotFoundError:
+                target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(temporary, target)
+                _fsync_folder(target.parent)
+            else:
+                os.unlink(temporary)
         except BaseException:
             if os.path.exists(temporary):
                 os.unlink(temporary)
             raise
-        return BlobInfo(digest.hexdigest(), size)
+        return BlobInfo(reader.hexdigest(), reader.size)
 
     def put_bytes(self, content: bytes) -> BlobInfo:
-        import io
-
         return self.put(io.BytesIO(content))
 
     def open(self, sha256: str) -> BinaryIO:
-        return self.path(sha256).open("rb")
+        try:
+            return self.path(sha256).open("rb")
+        except FileNotFoundError:
+            raise BlobMissing(f"no blob {sha256} in {self.root}") from None
+
+    def read_range(self, sha256: str, start: int, length: int) -> Iterator[bytes]:
+        check_range(start, length)
+        self.size(sha256)  # BlobMissing now, not at the first chunk
+        return self._chunks(sha256, start, length)
+
+    def _chunks(self, sha256: str, start: int, length: int) -> Iterator[bytes]:
+        with self.open(sha256) as handle:
+            handle.seek(start)
+            remaining = length
+            while remaining > 0 and (chunk := handle.read(min(CHUNK, remaining))):
+                remaining -= len(chunk)
+                yield chunk
+
+    def size(self, sha256: str) -> int:
+        try:
+            return self.path(sha256).stat().st_size
+        except FileNotFoundError:
+            raise BlobMissing(f"no blob {sha256} in {self.root}") from None
 
     def exists(self, sha256: str) -> bool:
-        return self.path(sha256).exists()
+        return self.path(sha256).is_file()
+
+    def delete(self, sha256: str) -> None:
+        self.path(sha256).unlink(missing_ok=True)
+
+    def blobs(self, prefix: str = "") -> Iterator[StoredBlob]:
+        check_prefix(prefix)
+        for outer in _shards(self.root, prefix[:2]):
+            for inner in _shards(outer, prefix[2:4]):
+                with os.scandir(inner) as entries:
+                    for entry in entries:
+                        name = entry.name
+                        if not name.startswith(prefix) or not _belongs(name, outer, inner):
+                            continue
+                        try:
+                            stat = entry.stat()
+                        except FileNotFoundError:  # collected or replaced meanwhile
+                            continue
+                        modified = dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC)
+                        yield StoredBlob(name, stat.st_size, modified)
 
 
-def default_store() -> LocalBlobStore:
-    return LocalBlobStore(Path(settings.BLOB_ROOT))
+def _shards(folder: Path, prefix: str) -> Iterator[Path]:
+    """The two-hex-digit subfolders of `folder` that can hold digests starting with `prefix`."""
+    if len(prefix) == 2:
+        if (folder / prefix).is_dir():
+            yield folder / prefix
+        return
+    if not folder.is_dir():
+        return
+    with os.scandir(folder) as entries:
+        shards = [
+            Path(entry.path)
+            for entry in entries
+            if len(entry.name) == 2
+            and entry.name.startswith(prefix)
+            and _is_hex(entry.name)
+            and entry.is_dir()
+        ]
+    yield from shards
+
+
+def _belongs(name: str, outer: Path, inner: Path) -> bool:
+    """A blob file sits in the shard its digest names (other files are not blobs)."""
+    try:
+        check_digest(name)
+    except ValueError:
+        return False
+    return name[:2] == outer.name and name[2:4] == inner.name
+
+
+def _is_hex(text: str) -> bool:
+    return all(char in "0123456789abcdef" for char in text)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Makes the rename itself durable (POSIX: the folder's entry list is fsync'ed)."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

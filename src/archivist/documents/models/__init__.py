@@ -1,5 +1,6 @@
 """Documents models; one module per concept, re-exported here for Django and callers."""
 
+from archivist.documents.models.access import AccessPolicy
 from archivist.documents.models.attachments import Attachment
 from archivist.documents.models.folders import Folder, FolderKind
 from archivist.documents.models.jobs import JobLease
@@ -11,9 +12,13 @@ from archivist.documents.models.rules import (
     FolderRuleState,
     PendingParentCheck,
 )
+from archivist.documents.models.settings import MassAction, UserPreference
+from archivist.documents.models.shares import Share, ShareAccess, ShareMessage
 from archivist.documents.models.sources import Source
+from archivist.documents.models.tags import Tag
 
 __all__ = [
+    "AccessPolicy",
     "Attachment",
     "DefaultFile",
     "DefaultFolder",
@@ -23,6 +28,12 @@ __all__ = [
     "FolderRulePeriod",
     "FolderRuleState",
     "JobLease",
+    "MassAction",
     "PendingParentCheck",
+    "Share",
+    "ShareAccess",
+    "ShareMessage",
     "Source",
+    "Tag",
+    "UserPreference",
 ]

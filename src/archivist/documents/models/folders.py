@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -74,6 +76,18 @@ class Folder(models.Model):
     next_check = models.DateTimeField(null=True, blank=True)
     needs_check = models.BooleanField(
         default=False, help_text="A change waits for the rule's monitoring restriction to end."
+    )
+    users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        help_text="Extra security: when users or groups are set, only they (and only if they "
+        "may read the parent folder) see this folder.",
+    )
+    groups = models.ManyToManyField(Group, blank=True, related_name="+")
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -60,6 +60,7 @@ _INSERT_COLUMNS = (
     "model",
     "record_id",
     "default_origin_id",
+    "notes",
     "active",
     "needs_check",
     "last_checked",
@@ -95,7 +96,7 @@ def _insert_with_values(folders: Sequence[NewFolder], now: dt.datetime) -> list[
             values = ", ".join(["(" + ", ".join(["%s"] * len(_INSERT_COLUMNS)) + ")"] * len(chunk))
             params: list[object] = []
             for folder in chunk:
-                params += [*_values(folder), True, False, stamp, stamp, stamp]
+                params += [*_values(folder), "", True, False, stamp, stamp, stamp]
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT DO NOTHING "
                 + _RETURNING,
@@ -126,7 +127,7 @@ def _insert_with_arrays(folders: Sequence[NewFolder], now: dt.datetime) -> list[
     arrays = ", ".join(f"%s::{kind}[]" for kind in types)
     statement = (
         f"INSERT INTO {Folder._meta.db_table} ({columns}) "
-        f"SELECT *, true, false, %s, %s, %s FROM unnest({arrays}) "
+        f"SELECT *, '', true, false, %s, %s, %s FROM unnest({arrays}) "
         f"ON CONFLICT DO NOTHING {_RETURNING}"
     )
     columns_of_values = [list(column) for column in zip(*map(_values, folders), strict=True)]

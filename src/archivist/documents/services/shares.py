@@ -1,0 +1,266 @@
+"""Portal shares: creating and changing them, their token URL, who may enter, what they hold,
+and what visitors do there (download, upload, add folders and tags, chat), all logged.
+
+A visitor reaches a share as one of its portal users (or an internal user), or with its token.
+A share is closed when archived, past its expiry date, or — for token visitors — when the token
+was regenerated or removed. A share with a password asks for it once per session; one with a
+download limit stops serving files when the limit is reached. An upload-only share ("file
+drop") lets visitors upload and shows them nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from archivist.documents import roles
+from archivist.documents.models import (
+    Attachment,
+    Folder,
+    FolderKind,
+    Share,
+    ShareAccess,
+    ShareMessage,
+    Tag,
+)
+from archivist.documents.services import attachments as attachment_service
+from archivist.documents.services.folder_tree import descendants_q
+from archivist.documents.services.folders import clean_folder_name
+from archivist.documents.services.listing import share_q, tag_subtree
+
+TOKEN_BYTES = 32
+
+
+class ShareClosed(PermissionDenied):
+    """The share cannot be entered: archived, expired, revoked token or unknown token."""
+
+
+class PasswordRequired(PermissionDenied):
+    pass
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A visitor inside a share: `user` (None for a token visitor), `address` for the log."""
+
+    share: Share
+    user: Any
+    address: str | None
+
+    @property
+    def is_internal(self) -> bool:
+        return self.user is not None and roles.has_file_manager(self.user)
+
+
+def generate_token(share: Share) -> str:
+    """Sets a new token (the previous URL stops working at once) and returns it."""
+    share.token = secrets.token_urlsafe(TOKEN_BYTES)
+    share.token_created_at = timezone.now()
+    share.save(update_fields=["token", "token_created_at", "updated_at"])
+    return share.token
+
+
+def revoke_token(share: Share) -> None:
+    share.token = None
+    share.token_created_at = None
+    share.save(update_fields=["token", "token_created_at", "updated_at"])
+
+
+def set_password(share: Share, password: str | None) -> None:
+    if password is not None and len(password) < 6:
+        raise ValidationError({"password": "use at least 6 characters"})
+    share.password = make_password(password) if password else ""
+    share.save(update_fields=["password", "updated_at"])
+
+
+def expire_shares(today: dt.date | None = None) -> int:
+    """Archives shares whose expiry date has passed (run by the scheduler)."""
+    today = today or timezone.localdate()
+    return Share.objects.filter(active=True, expires_on__lt=today).update(active=False)
+
+
+def is_open(share: Share, today: dt.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return share.active and (share.expires_on is None or share.expires_on >= today)
+
+
+def enter_by_token(token: str, address: str | None, password: str | None = None) -> Visit:
+    """The visit for a token URL; ShareClosed for an unknown, revoked or expired token."""
+    if not token or len(token) > 128:
+        raise ShareClosed("this link is not valid")
+    share = Share.objects.filter(token=token).first()
+    if share is None or not is_open(share):
+        raise ShareClosed("this link has expired or was revoked")
+    _check_password(share, password, address)
+    _log(share, None, address, ShareAccess.Action.VIEW)
+    return Visit(share, None, address)
+
+
+def enter_as_user(
+    share: Share, user: Any, address: str | None, password: str | None = None
+) -> Visit:
+    """The visit for a signed-in user: a portal user listed on the share (or a member of a
+    listed user's company is not modelled: list each person), or an internal user."""
+    if not is_open(share):
+        raise ShareClosed("this share is closed")
+    listed = share.partners.filter(pk=user.pk).exists()
+    if not listed and not roles.has_file_manager(user):
+        raise PermissionDenied("this share is not shared with you")
+    if not roles.has_file_manager(user):
+        _check_password(share, password, address)
+    _log(share, user, address, ShareAccess.Action.VIEW)
+    return Visit(share, user, address)
+
+
+def shares_of(user: Any) -> QuerySet[Share]:
+    """The portal "Shares" home: open shares listing this user."""
+    today = timezone.localdate()
+    return Share.objects.filter(partners=user, active=True).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+    )
+
+
+def contents(visit: Visit) -> QuerySet[Attachment]:
+    """What the visitor may see: the share's attachments (none for a file drop)."""
+    if visit.share.upload_only and not visit.is_internal:
+        return Attachment.objects.none()
+    return Attachment.objects.filter(share_q([visit.share]), folder__active=True).distinct()
+
+
+def shared_folders(visit: Visit) -> QuerySet[Folder]:
+    """Folders shown in the share: its folders, their subfolders, and the folders of its
+    attachments."""
+    share = visit.share
+    roots = list(share.folders.filter(active=True).values_list("pk", "parent_path"))
+    selection = Q(pk__in=[pk for pk, _ in roots]) | Q(pk__in=contents(visit).values("folder_id"))
+    for pk, parent_path in roots:
+        selection |= descendants_q(f"{parent_path}{pk}/")
+    return Folder.objects.filter(selection, active=True)
+
+
+def shared_tags(visit: Visit) -> QuerySet[Tag]:
+    ids = tag_subtree(visit.share.tags.values_list("pk", flat=True))
+    ids |= set(Tag.objects.filter(attachments__in=contents(visit)).values_list("pk", flat=True))
+    return Tag.objects.filter(pk__in=ids, active=True)
+
+
+def download(visit: Visit, attachment: Attachment, *, archive: bool = False) -> None:
+    """Checks and counts a download (the caller streams the bytes)."""
+    if not contents(visit).filter(pk=attachment.pk).exists():
+        _log(visit.share, visit.user, visit.address, ShareAccess.Action.DENIED, attachment)
+        raise PermissionDenied("this file is not in the share")
+    _count_download(visit)
+    action = ShareAccess.Action.ARCHIVE if archive else ShareAccess.Action.DOWNLOAD
+    _log(visit.share, visit.user, visit.address, action, attachment)
+
+
+def download_many(visit: Visit, attachments: Sequence[Attachment]) -> None:
+    _count_download(visit)
+    _log(
+        visit.share,
+        visit.user,
+        visit.address,
+        ShareAccess.Action.ARCHIVE,
+        detail=f"{len(attachments)} files",
+    )
+
+
+def upload(visit: Visit, folder: Folder | None, name: Any, stream: Any) -> Attachment:
+    share = visit.share
+    if not share.allow_upload and not share.upload_only:
+        raise PermissionDenied("uploads are not allowed in this share")
+    target = (
+        folder
+        or share.upload_folder
+        or shared_folders(visit).order_by("parent_path", "sequence", "name").first()
+    )
+    if target is None:
+        raise ValidationError({"folder": "this share has no folder to upload into"})
+    if folder is not None and not shared_folders(visit).filter(pk=folder.pk).exists():
+        raise PermissionDenied("this folder is not in the share")
+    author = visit.user if visit.user is not None else None
+    attachment = attachment_service.store_file(target, name, stream, author=author)
+    with transaction.atomic():
+        if not contents(Visit(share, None, None)).filter(pk=attachment.pk).exists():
+            share.attachments.add(attachment)
+    _log(share, visit.user, visit.address, ShareAccess.Action.UPLOAD, attachment)
+    return attachment
+
+
+def add_folder(visit: Visit, parent: Folder, name: Any) -> Folder:
+    if not visit.share.allow_add_folders:
+        raise PermissionDenied("adding folders is not allowed in this share")
+    if not shared_folders(visit).filter(pk=parent.pk).exists():
+        raise PermissionDenied("this folder is not in the share")
+    folder = Folder(name=clean_folder_name(name), kind=FolderKind.MANUAL, parent=parent)
+    folder.save()
+    return folder
+
+
+def add_tag(visit: Visit, parent: Tag, name: Any) -> Tag:
+    if not visit.share.allow_add_tags:
+        raise PermissionDenied("adding tags is not allowed in this share")
+    if parent.pk not in tag_subtree(visit.share.tags.values_list("pk", flat=True)):
+        raise PermissionDenied("this tag is not in the share")
+    if not isinstance(name, str) or not name.strip():
+        raise ValidationError({"name": "a tag needs a name"})
+    return Tag.objects.create(name=name, parent=parent)
+
+
+def post_message(visit: Visit, body: Any, author_name: str = "") -> ShareMessage:
+    if not visit.share.show_chat:
+        raise PermissionDenied("the chat is off for this share")
+    if not isinstance(body, str) or not body.strip() or len(body) > 10_000:
+        raise ValidationError({"body": "a message of 1 to 10,000 characters"})
+    author = visit.user
+    return ShareMessage.objects.create(
+        share=visit.share,
+        author=author,
+        author_name=(author.get_full_name() or author.username) if author else author_name[:255],
+        body=body.strip(),
+    )
+
+
+def _count_download(visit: Visit) -> None:
+    share = visit.share
+    if visit.is_internal or share.download_limit is None:
+        return
+    counted = Share.objects.filter(pk=share.pk, download_count__lt=share.download_limit).update(
+        download_count=F("download_count") + 1
+    )
+    if not counted:
+        _log(share, visit.user, visit.address, ShareAccess.Action.DENIED, detail="limit reached")
+        raise ShareClosed("this share's download limit is reached")
+
+
+def _check_password(share: Share, password: str | None, address: str | None) -> None:
+    if share.password and not (password and check_password(password, share.password)):
+        _log(share, None, address, ShareAccess.Action.DENIED, detail="password")
+        raise PasswordRequired("this share needs its password")
+
+
+def _log(
+    share: Share,
+    user: Any,
+    address: str | None,
+    action: str,
+    attachment: Attachment | None = None,
+    detail: str = "",
+) -> None:
+    ShareAccess.objects.create(
+        share=share,
+        user=user if user is not None and user.is_authenticated else None,
+        address=address,
+        action=action,
+        attachment=attachment,
+        detail=(detail or (attachment.name if attachment else ""))[:255],
+    )

@@ -1,0 +1,63 @@
+"""What only the local store promises: its folder layout and its temporary files."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from archivist.documents.blobstore import LocalBlobStore
+
+
+def test_blobs_are_sharded_by_their_first_four_hex_digits(tmp_path: Path):
+    store = LocalBlobStore(tmp_path)
+    info = store.put_bytes(b"layout")
+    digest = hashlib.sha256(b"layout").hexdigest()
+    assert (tmp_path / digest[:2] / digest[2:4] / digest).read_bytes() == b"layout"
+    assert store.path(info.sha256) == tmp_path / digest[:2] / digest[2:4] / digest
+    assert os.listdir(tmp_path / "incoming") == []
+
+
+def test_a_failing_stream_leaves_no_temporary_file(tmp_path: Path):
+    class Broken(io.RawIOBase):
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+            raise ConnectionResetError("the client went away")
+
+    store = LocalBlobStore(tmp_path)
+    with pytest.raises(ConnectionResetError):
+        store.put(Broken())
+    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
+
+
+def test_storing_known_bytes_again_renews_the_blob(tmp_path: Path):
+    """A de-duplicated upload must not be collected before its row is saved."""
+    store = LocalBlobStore(tmp_path)
+    info = store.put_bytes(b"renewed")
+    long_ago = 1_000_000_000  # 2001
+    os.utime(store.path(info.sha256), (long_ago, long_ago))
+    assert next(store.blobs()).modified.year == 2001
+    store.put_bytes(b"renewed")
+    assert next(store.blobs()).modified.year > 2001
+
+
+def test_files_that_are_not_blobs_are_not_listed(tmp_path: Path):
+    store = LocalBlobStore(tmp_path)
+    info = store.put_bytes(b"real")
+    wrong_shard = tmp_path / "00" / "00" / info.sha256
+    wrong_shard.parent.mkdir(parents=True)
+    wrong_shard.write_bytes(b"real")
+    (tmp_path / info.sha256[:2] / info.sha256[2:4] / "notes.txt").write_text("x")
+    (tmp_path / "incoming" / ("f" * 64)).write_bytes(b"upload in progress")
+    (tmp_path / "zz").mkdir()
+    assert [blob.sha256 for blob in store.blobs()] == [info.sha256]
+
+
+def test_an_empty_or_missing_root_lists_nothing(tmp_path: Path):
+    assert list(LocalBlobStore(tmp_path / "absent").blobs()) == []
+    assert list(LocalBlobStore(tmp_path / "absent").blobs("ab")) == []
