@@ -1,0 +1,3 @@
+"""Routes for shares: managing them, and visiting them by token or as a portal user."""
+
+urlpatterns: list[object] = []

@@ -1,0 +1,11 @@
+"""The REST API under /api/: OpenAPI schema at /api/schema/, browsable docs at /api/docs/."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("archivist.api.documents_urls")),
+    path("", include("archivist.api.shares_urls")),
+]
