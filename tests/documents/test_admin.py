@@ -13,12 +13,15 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from archivist.documents.blobstore import default_store
 from archivist.documents.models import (
+    AccessPolicy,
     Attachment,
     DefaultFile,
     Folder,
@@ -26,8 +29,13 @@ from archivist.documents.models import (
     FolderRule,
     FolderRuleState,
     JobLease,
+    MassAction,
     PendingParentCheck,
+    Share,
+    ShareAccess,
     Source,
+    Tag,
+    UserPreference,
 )
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +65,7 @@ def staff(client: Any) -> Any:
 
 
 @pytest.fixture
-def instances(demo: Any) -> dict[type, Any]:
+def instances(demo: Any, staff: Any) -> dict[type, Any]:
     """One row of every documents model (the demo rules give rules, default folders and files)."""
     rule = FolderRule.objects.get(key="customers")
     folder = Folder.objects.create(name="Customers", kind=FolderKind.RULE, rule=rule)
@@ -67,6 +75,18 @@ def instances(demo: Any) -> dict[type, Any]:
     FolderRuleState.objects.create(rule=rule, last_run_at=NOW, last_stats={"created": 3})
     PendingParentCheck.objects.create(rule=rule, record_id="7")
     JobLease.objects.create(name="prepare-folders", holder="test")
+    tag = Tag.objects.create(name="Important")
+    share = Share.objects.create(name="For customers")
+    share.tags.add(tag)
+    ShareAccess.objects.create(share=share, action=ShareAccess.Action.VIEW, detail="<b>x</b>")
+    AccessPolicy.objects.create(
+        source=Source.objects.get(name="demo"),
+        model="sale_order",
+        group=Group.objects.get(name="File Manager Access"),
+        row_filter=[["user_id.login", "=", {"user": "login"}]],
+    )
+    boss = get_user_model().objects.get(username="boss")
+    UserPreference.objects.create(user=boss, last_folder=manual)
     found = {model: model.objects.order_by("pk").first() for model in DOCUMENTS_MODELS}
     assert all(found.values()), found
     assert found[Folder] == folder
@@ -76,8 +96,9 @@ def instances(demo: Any) -> dict[type, Any]:
 def test_every_documents_model_is_registered():
     registered = {model.__name__ for model in DOCUMENTS_MODELS}
     assert registered == {
-        "Attachment", "DefaultFile", "DefaultFolder", "Folder", "FolderRule", "FolderRuleState",
-        "JobLease", "PendingParentCheck", "Source",
+        "AccessPolicy", "Attachment", "DefaultFile", "DefaultFolder", "Folder", "FolderRule",
+        "FolderRuleState", "JobLease", "MassAction", "PendingParentCheck", "Share",
+        "ShareAccess", "Source", "Tag", "UserPreference",
     }  # fmt: skip
 
 
@@ -86,11 +107,13 @@ def test_changelist_add_and_change_pages_open(staff, instances, model):
     assert staff.get(url(model, "changelist")).status_code == 200
     add = staff.get(url(model, "add"))
     # Rows written only by "Prepare folders" cannot be added by hand.
-    expected_add = 403 if model in (FolderRuleState, PendingParentCheck, JobLease) else 200
+    expected_add = (
+        403 if model in (FolderRuleState, PendingParentCheck, JobLease, ShareAccess) else 200
+    )
     assert add.status_code == expected_add
     change = staff.get(url(model, "change", instances[model].pk))
     assert change.status_code == 200
-    assert str(instances[model]) in change.content.decode()
+    assert escape(str(instances[model])) in change.content.decode()
 
 
 def test_rule_page_shows_the_number_of_matching_records(staff, demo):
@@ -309,3 +332,75 @@ def test_anonymous_visitor_is_sent_to_login(client):
     response = client.get(url(FolderRule, "add"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_access_policy_row_filter_accepts_a_bare_current_user(staff, demo):
+    group = Group.objects.get(name="File Manager Access")
+    response = staff.post(
+        url(AccessPolicy, "add"),
+        {
+            "source": demo.source.pk,
+            "model": "sale_order",
+            "group": group.pk,
+            "row_filter": '[["user_id.login", "=", user.login]]',
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    policy = AccessPolicy.objects.get()
+    assert policy.row_filter == [["user_id.login", "=", {"user": "login"}]]
+
+
+def test_access_policy_with_unknown_model_or_bad_filter_is_refused(staff, demo):
+    group = Group.objects.get(name="File Manager Access")
+    for model, row_filter, problem in [
+        ("sale_orders", "", "has no model"),
+        ("sale_order", "[[", "not valid JSON"),
+        ("sale_order", '[["state", "~", 1]]', "unknown operator"),
+    ]:
+        response = staff.post(
+            url(AccessPolicy, "add"),
+            {
+                "source": demo.source.pk,
+                "model": model,
+                "group": group.pk,
+                "row_filter": row_filter,
+                "active": "on",
+            },
+        )
+        assert response.status_code == 200
+        assert problem in response.content.decode()
+    assert not AccessPolicy.objects.exists()
+
+
+def test_custom_mass_action_values_are_checked(staff):
+    response = staff.post(
+        url(MassAction, "add"),
+        {
+            "name": "Paint",
+            "kind": "custom",
+            "values": '{"colour": 3}',
+            "sequence": 10,
+            "active": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "unknown key(s) colour" in response.content.decode()
+    response = staff.post(
+        url(MassAction, "add"),
+        {
+            "name": "Paint",
+            "kind": "custom",
+            "values": '{"color": 3}',
+            "sequence": 10,
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert MassAction.objects.get(name="Paint").values == {"color": 3}
+
+
+def test_html_in_names_is_escaped_in_the_back_office(staff, instances):
+    response = staff.get(url(ShareAccess, "changelist"))
+    assert b"<b>x</b>" not in response.content
+    assert b"&lt;b&gt;x&lt;/b&gt;" in response.content

@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -17,11 +16,8 @@ from django.utils.html import format_html, format_html_join
 
 from archivist.documents.blobstore import default_store
 from archivist.documents.models import (
-    Attachment,
     DefaultFile,
     DefaultFolder,
-    Folder,
-    FolderKind,
     FolderRule,
     FolderRulePeriod,
     FolderRuleState,
@@ -222,70 +218,6 @@ class FolderRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             self.message_user(request, "Another run is in progress.", messages.WARNING)
         else:
             self.message_user(request, f"Prepared: {stats.as_dict()}")
-
-
-@admin.register(Folder)
-class FolderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["name", "kind", "rule", "record", "active", "last_checked", "next_check"]
-    list_filter = ["kind", "active", "needs_check", "rule"]
-    search_fields = ["name", "record_id"]
-    raw_id_fields = ["parent"]
-    show_full_result_count = False
-    list_select_related = ["rule", "source"]
-    fields = [
-        "name",
-        "kind",
-        "parent",
-        "sequence",
-        "rule",
-        "source",
-        "model",
-        "record_id",
-        "active",
-        "archived_at",
-        "last_checked",
-        "next_check",
-        "needs_check",
-    ]
-
-    @admin.display(description="record")
-    def record(self, folder: Folder) -> str:
-        return f"{folder.source}/{folder.model}/{folder.record_id}" if folder.record_id else ""
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Folder | None = None) -> list[str]:
-        automatic = obj is not None and obj.is_automatic
-        if automatic:
-            return list(self.fields)
-        return [
-            "kind",
-            "rule",
-            "source",
-            "model",
-            "record_id",
-            "archived_at",
-            "last_checked",
-            "next_check",
-            "needs_check",
-        ]
-
-    def save_model(self, request: HttpRequest, obj: Folder, form: Any, change: bool) -> None:
-        if not change:
-            obj.kind = FolderKind.MANUAL
-        super().save_model(request, obj, form, change)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Folder | None = None) -> bool:
-        # Automatic folders follow their rules; manual ones are archived, never deleted here.
-        return False
-
-
-@admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["name", "folder", "size", "mimetype", "url", "created_at"]
-    search_fields = ["name"]
-    raw_id_fields = ["folder"]
-    readonly_fields = ["blob", "size", "mimetype", "default_origin"]
-    # Explicit scheme: the form field's default changes in Django 6 and warns until then.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(FolderRuleState)
