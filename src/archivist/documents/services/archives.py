@@ -77,12 +77,17 @@ def _entry(attachment: Attachment, folders: tuple[str, ...]) -> ZipEntry:
     )
 
 
-def content_disposition(name: str) -> str:
-    """`attachment; filename=…` safe for any name (RFC 6266 with an ASCII fallback)."""
+def content_disposition(name: str, disposition: str = "attachment") -> str:
+    """`attachment; filename=…` (or `inline; …`) safe for any name (RFC 6266 with an ASCII
+    fallback): quotes, backslashes and control characters never reach the quoted fallback, so
+    a stored name cannot break or extend the header."""
     from urllib.parse import quote
 
-    ascii_name = name.encode("ascii", "ignore").decode().replace('"', "") or "download"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    ascii_name = "".join(
+        char for char in name.encode("ascii", "ignore").decode() if char.isprintable()
+    )
+    ascii_name = ascii_name.replace('"', "").replace("\\", "").strip() or "download"
+    return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def archive_name(label: Any) -> str:

@@ -34,6 +34,12 @@ PREVIEWABLE = frozenset(
     {"image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp", "application/pdf"}
 )
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+# The WHATWG MIME Sniffing standard's HTML signatures (after optional BOM and whitespace).
+_HTML_SIGNATURE = re.compile(
+    rb"(?:\xef\xbb\xbf)?[\t\n\x0c\r ]*<(?:!doctype html|html|head|script|iframe|h1|div|font|"
+    rb"table|a|style|title|b|body|br|p|!--)(?:[ >]|$)",
+    re.IGNORECASE,
+)
 
 
 class FileTooLarge(ValidationError):
@@ -60,6 +66,10 @@ def sniff_mimetype(head: bytes, name: str) -> str:
     kind = filetype.guess(head) if head else None
     if kind is not None:
         return str(kind.mime)
+    if _HTML_SIGNATURE.match(head):
+        # Markup is HTML whatever its name says: an "image.png" holding a page must never be
+        # served as an image (nor previewed inline).
+        return "text/html"
     guessed = mimetypes.guess_type(name, strict=False)[0]
     if guessed:
         return guessed

@@ -70,10 +70,19 @@ def move_folder(user: Any, folder: Folder, new_parent: Folder | None) -> Folder:
     if new_parent is not None and not can_write_folder(user, new_parent, access):
         raise PermissionDenied("you cannot move folders there")
     with transaction.atomic():
-        # Lock both rows in a fixed order, then re-read paths: a concurrent move of either
-        # waits, and the cycle check below sees its result.
-        ids = sorted(filter(None, [folder.pk, new_parent.pk if new_parent else None]))
-        locked = {f.pk: f for f in Folder.objects.select_for_update().filter(pk__in=ids)}
+        # Lock the moved folder, the target and the target's ancestors in a fixed order, then
+        # re-read paths: any concurrent move that could close a cycle with this one (moving
+        # one of those ancestors) waits, and the cycle check below sees its result.
+        ids = [folder.pk]
+        if new_parent is not None:
+            target_path = Folder.objects.filter(pk=new_parent.pk).values_list(
+                "parent_path", flat=True
+            )
+            ancestors = Folder(parent_path=target_path.first() or "/").path_ids
+            ids += [new_parent.pk, *ancestors]
+        ids = sorted(set(ids))
+        rows = Folder.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+        locked = {f.pk: f for f in rows}
         current = locked[folder.pk]
         target = locked.get(new_parent.pk) if new_parent is not None else None
         if target is not None:

@@ -3,9 +3,14 @@ and what visitors do there (download, upload, add folders and tags, chat), all l
 
 A visitor reaches a share as one of its portal users (or an internal user), or with its token.
 A share is closed when archived, past its expiry date, or — for token visitors — when the token
-was regenerated or removed. A share with a password asks for it once per session; one with a
-download limit stops serving files when the limit is reached. An upload-only share ("file
-drop") lets visitors upload and shows them nothing.
+was regenerated or removed. A password protects the token URL: a token visitor unlocks the
+share once (the caller remembers that, e.g. in the session, with `password_fingerprint`, so a
+new password locks everyone out again); portal users, named on the share and signed in, are
+not asked. A share with a download limit stops serving files when the limit is reached. An
+upload-only share ("file drop") lets visitors upload and shows them nothing.
+
+Visitors write only inside the shared folders (a shared folder's subtree, or the upload
+folder): the folder of an attachment shared on its own is shown, but is not shared.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.hashers import check_password, make_password
+from django.utils.crypto import salted_hmac
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -36,8 +42,10 @@ from archivist.documents.services import attachments as attachment_service
 from archivist.documents.services.folder_tree import descendants_q
 from archivist.documents.services.folders import clean_folder_name
 from archivist.documents.services.listing import share_q, tag_subtree
+from archivist.documents.services.tags import clean_tag_name
 
 TOKEN_BYTES = 32
+CLOSED_LINK = "this link has expired or was revoked"
 
 
 class ShareClosed(PermissionDenied):
@@ -45,7 +53,11 @@ class ShareClosed(PermissionDenied):
 
 
 class PasswordRequired(PermissionDenied):
-    pass
+    """A token visitor has not unlocked the share, or gave a wrong password."""
+
+
+class DownloadLimitReached(PermissionDenied):
+    """The share has served as many downloads as its limit allows."""
 
 
 @dataclass(frozen=True)
@@ -93,32 +105,60 @@ def is_open(share: Share, today: dt.date | None = None) -> bool:
     return share.active and (share.expires_on is None or share.expires_on >= today)
 
 
-def enter_by_token(token: str, address: str | None, password: str | None = None) -> Visit:
-    """The visit for a token URL; ShareClosed for an unknown, revoked or expired token."""
-    if not token or len(token) > 128:
-        raise ShareClosed("this link is not valid")
+def share_by_token(token: str) -> Share:
+    """The open share a token URL leads to; ShareClosed (one message for every case, so a
+    guesser learns nothing) for an unknown, revoked, tampered or expired token."""
+    if not isinstance(token, str) or not token or len(token) > 128:
+        raise ShareClosed(CLOSED_LINK)
     share = Share.objects.filter(token=token).first()
     if share is None or not is_open(share):
-        raise ShareClosed("this link has expired or was revoked")
-    _check_password(share, password, address)
-    _log(share, None, address, ShareAccess.Action.VIEW)
-    return Visit(share, None, address)
+        raise ShareClosed(CLOSED_LINK)
+    return share
 
 
-def enter_as_user(
-    share: Share, user: Any, address: str | None, password: str | None = None
+def enter_by_token(
+    token: str, address: str | None, *, unlocked: str | None = None, user: Any = None
 ) -> Visit:
-    """The visit for a signed-in user: a portal user listed on the share (or a member of a
-    listed user's company is not modelled: list each person), or an internal user."""
+    """The visit for a token URL. `unlocked` is the fingerprint remembered when the visitor
+    unlocked the share (see `unlock`); a share with a password refuses without the current one.
+    `user`, when the visitor happens to be signed in, goes into the access log."""
+    share = share_by_token(token)
+    if share.password and unlocked != password_fingerprint(share):
+        raise PasswordRequired("this share needs its password")
+    visitor = user if user is not None and user.is_authenticated else None
+    return Visit(share, visitor, address)
+
+
+def unlock(share: Share, password: Any, address: str | None, user: Any = None) -> str:
+    """Checks the share's password; returns the fingerprint to remember for later visits."""
+    if share.password and not (
+        isinstance(password, str) and password and check_password(password, share.password)
+    ):
+        _log(share, user, address, ShareAccess.Action.DENIED, detail="wrong password")
+        raise PasswordRequired("the password is not right")
+    return password_fingerprint(share)
+
+
+def password_fingerprint(share: Share) -> str:
+    """Changes whenever the password changes (never reveals the hash)."""
+    return salted_hmac("archivist.share-unlock", f"{share.pk}:{share.password}").hexdigest()
+
+
+def enter_as_user(share: Share, user: Any, address: str | None) -> Visit:
+    """The visit for a signed-in user: a portal user listed on the share (members of a listed
+    user's company are not modelled: list each person), or an internal user (the back office's
+    "Preview portal")."""
     if not is_open(share):
         raise ShareClosed("this share is closed")
     listed = share.partners.filter(pk=user.pk).exists()
     if not listed and not roles.has_file_manager(user):
         raise PermissionDenied("this share is not shared with you")
-    if not roles.has_file_manager(user):
-        _check_password(share, password, address)
-    _log(share, user, address, ShareAccess.Action.VIEW)
     return Visit(share, user, address)
+
+
+def record_view(visit: Visit) -> None:
+    """Logs that the visitor opened the share (once per page, not once per request)."""
+    _log(visit.share, visit.user, visit.address, ShareAccess.Action.VIEW)
 
 
 def shares_of(user: Any) -> QuerySet[Share]:
@@ -144,6 +184,16 @@ def shared_folders(visit: Visit) -> QuerySet[Folder]:
     selection = Q(pk__in=[pk for pk, _ in roots]) | Q(pk__in=contents(visit).values("folder_id"))
     for pk, parent_path in roots:
         selection |= descendants_q(f"{parent_path}{pk}/")
+    return Folder.objects.filter(selection, active=True)
+
+
+def writable_folders(visit: Visit) -> QuerySet[Folder]:
+    """Where visitors may upload and add folders: the shared folders with their subfolders,
+    and the upload folder."""
+    share = visit.share
+    selection = Q(pk__in=[share.upload_folder_id] if share.upload_folder_id else [])
+    for pk, parent_path in share.folders.filter(active=True).values_list("pk", "parent_path"):
+        selection |= Q(pk=pk) | descendants_q(f"{parent_path}{pk}/")
     return Folder.objects.filter(selection, active=True)
 
 
@@ -174,21 +224,27 @@ def download_many(visit: Visit, attachments: Sequence[Attachment]) -> None:
     )
 
 
+def upload_target(visit: Visit) -> Folder | None:
+    """The folder "Upload to …" targets by default: the upload folder, else the shared folder
+    with the smallest sequence (spec "Sharing in Portal")."""
+    share = visit.share
+    if share.upload_folder is not None and share.upload_folder.active:
+        return share.upload_folder
+    return (
+        share.folders.filter(active=True).order_by("sequence", "parent_path", "name", "pk").first()
+    )
+
+
 def upload(visit: Visit, folder: Folder | None, name: Any, stream: Any) -> Attachment:
     share = visit.share
     if not share.allow_upload and not share.upload_only:
         raise PermissionDenied("uploads are not allowed in this share")
-    target = (
-        folder
-        or share.upload_folder
-        or shared_folders(visit).order_by("parent_path", "sequence", "name").first()
-    )
+    if folder is not None and not writable_folders(visit).filter(pk=folder.pk).exists():
+        raise PermissionDenied("this folder is not shared for uploads")
+    target = folder or upload_target(visit)
     if target is None:
         raise ValidationError({"folder": "this share has no folder to upload into"})
-    if folder is not None and not shared_folders(visit).filter(pk=folder.pk).exists():
-        raise PermissionDenied("this folder is not in the share")
-    author = visit.user if visit.user is not None else None
-    attachment = attachment_service.store_file(target, name, stream, author=author)
+    attachment = attachment_service.store_file(target, name, stream, author=visit.user)
     with transaction.atomic():
         if not contents(Visit(share, None, None)).filter(pk=attachment.pk).exists():
             share.attachments.add(attachment)
@@ -197,27 +253,33 @@ def upload(visit: Visit, folder: Folder | None, name: Any, stream: Any) -> Attac
 
 
 def add_folder(visit: Visit, parent: Folder, name: Any) -> Folder:
+    """A manual subfolder of a shared folder (so visitors never change the main tree)."""
     if not visit.share.allow_add_folders:
         raise PermissionDenied("adding folders is not allowed in this share")
-    if not shared_folders(visit).filter(pk=parent.pk).exists():
-        raise PermissionDenied("this folder is not in the share")
-    folder = Folder(name=clean_folder_name(name), kind=FolderKind.MANUAL, parent=parent)
+    if not writable_folders(visit).filter(pk=parent.pk).exists():
+        raise PermissionDenied("this folder is not shared")
+    folder = Folder(
+        name=clean_folder_name(name), kind=FolderKind.MANUAL, parent=parent, created_by=visit.user
+    )
     folder.save()
     return folder
 
 
 def add_tag(visit: Visit, parent: Tag, name: Any) -> Tag:
+    """A subtag of a shared tag."""
     if not visit.share.allow_add_tags:
         raise PermissionDenied("adding tags is not allowed in this share")
-    if parent.pk not in tag_subtree(visit.share.tags.values_list("pk", flat=True)):
-        raise PermissionDenied("this tag is not in the share")
-    if not isinstance(name, str) or not name.strip():
-        raise ValidationError({"name": "a tag needs a name"})
-    return Tag.objects.create(name=name, parent=parent)
+    if not parent.active or parent.pk not in tag_subtree(
+        visit.share.tags.filter(active=True).values_list("pk", flat=True)
+    ):
+        raise PermissionDenied("this tag is not shared")
+    return Tag.objects.create(name=clean_tag_name(name), parent=parent)
 
 
-def post_message(visit: Visit, body: Any, author_name: str = "") -> ShareMessage:
-    if not visit.share.show_chat:
+def post_message(visit: Visit, body: Any, author_name: Any = "") -> ShareMessage:
+    """A chat message; internal users answer from the back office even while visitors do not
+    see the chat."""
+    if not visit.share.show_chat and not visit.is_internal:
         raise PermissionDenied("the chat is off for this share")
     if not isinstance(body, str) or not body.strip() or len(body) > 10_000:
         raise ValidationError({"body": "a message of 1 to 10,000 characters"})
@@ -225,7 +287,9 @@ def post_message(visit: Visit, body: Any, author_name: str = "") -> ShareMessage
     return ShareMessage.objects.create(
         share=visit.share,
         author=author,
-        author_name=(author.get_full_name() or author.username) if author else author_name[:255],
+        author_name=(author.get_full_name() or author.username)
+        if author
+        else (author_name.strip()[:255] if isinstance(author_name, str) else ""),
         body=body.strip(),
     )
 
@@ -239,13 +303,7 @@ def _count_download(visit: Visit) -> None:
     )
     if not counted:
         _log(share, visit.user, visit.address, ShareAccess.Action.DENIED, detail="limit reached")
-        raise ShareClosed("this share's download limit is reached")
-
-
-def _check_password(share: Share, password: str | None, address: str | None) -> None:
-    if share.password and not (password and check_password(password, share.password)):
-        _log(share, None, address, ShareAccess.Action.DENIED, detail="password")
-        raise PasswordRequired("this share needs its password")
+        raise DownloadLimitReached("this share's download limit is reached")
 
 
 def _log(
