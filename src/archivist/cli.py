@@ -79,7 +79,10 @@ def demo() -> None:
 @click.option("--no-scheduler", is_flag=True, help="Do not run scheduled jobs in this process.")
 @_fails_cleanly
 def serve(host: str | None, port: int | None, no_scheduler: bool) -> None:
-    """Serve the web app and run "Prepare folders" every ARCHIVIST_PREPARE_INTERVAL seconds."""
+    """Serve the web app and run the scheduled jobs.
+
+    Every ARCHIVIST_PREPARE_INTERVAL seconds: "Prepare folders", then archive expired shares.
+    """
     from archivist.serve import serve as run_server
 
     run_server(host=host, port=port, scheduler=not no_scheduler)
@@ -302,6 +305,23 @@ def blobs_gc(grace_hours: float, dry_run: bool, as_json: bool) -> None:
         f"{stats.scanned} blobs scanned: {verb} {stats.deleted} ({stats.bytes_freed} bytes), "
         f"kept {stats.referenced} referenced and {stats.young} inside the grace period"
     )
+
+
+# -- shares ----------------------------------------------------------------------------------
+
+
+@main.group()
+def shares() -> None:
+    """Portal shares."""
+
+
+@shares.command("expire")
+@_fails_cleanly
+def shares_expire() -> None:
+    """Archive the shares whose expiry date has passed (`serve` also does it on schedule)."""
+    from archivist.documents.services.shares import expire_shares
+
+    click.echo(f"{expire_shares()} expired shares archived")
 
 
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:

@@ -53,7 +53,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "ARCHIVIST_PREPARE_INTERVAL",
         "900",
-        "Seconds between two scheduled 'Prepare folders' runs in `archivist serve` (0 disables).",
+        "Seconds between two scheduled 'Prepare folders' runs in `archivist serve`, each followed "
+        "by archiving expired shares (0 disables both).",
     ),
     Setting(
         "ARCHIVIST_PREPARE_BUDGET",

@@ -15,8 +15,9 @@ log = logging.getLogger("archivist.serve")
 
 
 class Scheduler(threading.Thread):
-    """Runs "Prepare folders" every `interval` seconds; the job's lease keeps several
-    processes from running it at once."""
+    """Runs "Prepare folders", then archives expired shares, every `interval` seconds; the
+    folder job's lease keeps several processes from running it at once (expiring shares is
+    one idempotent UPDATE, safe to run anywhere)."""
 
     def __init__(self, interval: float) -> None:
         super().__init__(name="archivist-scheduler", daemon=True)
@@ -25,6 +26,7 @@ class Scheduler(threading.Thread):
 
     def run(self) -> None:
         from archivist.documents.services.prepare_folders import prepare_folders
+        from archivist.documents.services.shares import expire_shares
 
         while not self.stopped.wait(self.interval):
             try:
@@ -32,6 +34,12 @@ class Scheduler(threading.Thread):
                 log.info("prepare folders: %s", stats.as_dict())
             except Exception:  # a failed run is logged; the next one runs on time
                 log.exception("prepare folders failed")
+            try:
+                expired = expire_shares()
+                if expired:
+                    log.info("expired shares archived: %s", expired)
+            except Exception:  # logged like prepare folders; shares expire on the next run
+                log.exception("expiring shares failed")
             finally:
                 close_old_connections()
 

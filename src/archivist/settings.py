@@ -161,6 +161,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several components have a field "kind" with different choices: each enum gets a name.
+    "ENUM_NAME_OVERRIDES": {
+        "FolderKindEnum": "archivist.documents.models.folders.FolderKind",
+        "MassActionKindEnum": "archivist.documents.models.settings.MassAction.Kind",
+        "AttachmentKindEnum": "archivist.api.serializers.ATTACHMENT_KINDS",
+    },
 }
 
 LOGGING = {

@@ -58,6 +58,11 @@ class Share(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def access_by_token(self) -> bool:
+        """The spec's "Access by Token" box: a token URL exists."""
+        return self.token is not None
+
 
 class ShareMessage(models.Model):
     share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="messages")

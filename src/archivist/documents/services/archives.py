@@ -47,16 +47,22 @@ def by_folder_entries(attachments: QuerySet[Attachment]) -> list[ZipEntry]:
     return [_entry(a, (a.folder.name,)) for a in attachments.select_related("folder")]
 
 
-def stream(entries: list[ZipEntry]) -> Iterator[bytes]:
+def check_count(count: int) -> None:
+    """Refuses an archive of more than ARCHIVIST_ZIP_MAX_FILES files (callers with a queryset
+    check its count before building entries)."""
     limit = settings.ZIP_MAX_FILES
-    if len(entries) > limit:
+    if count > limit:
         raise ValidationError(
             {
                 "attachments": f"an archive holds at most {limit} files; this one would hold "
-                f"{len(entries)}: select fewer"
+                f"{count}: select fewer"
             }
         )
-    return stream_zip(entries, max_entries=limit)
+
+
+def stream(entries: list[ZipEntry]) -> Iterator[bytes]:
+    check_count(len(entries))
+    return stream_zip(entries, max_entries=settings.ZIP_MAX_FILES)
 
 
 def _entry(attachment: Attachment, folders: tuple[str, ...]) -> ZipEntry:

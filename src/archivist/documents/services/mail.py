@@ -14,13 +14,17 @@ from django.core.validators import validate_email
 from archivist.documents.blobstore import default_store
 from archivist.documents.models import Attachment
 from archivist.documents.services.access import folder_access
+from archivist.documents.services.listing import AttachmentFilter, attachments_queryset
 
 MAX_TOTAL_BYTES = 25 * 1024 * 1024  # what common mail servers accept
 
 
-def attachable(user: Any) -> Any:
-    """The attachments a user may pick for a message: readable files (synced ones included)."""
+def attachable(user: Any, criteria: AttachmentFilter | None = None) -> Any:
+    """The attachments a user may pick for a message: readable files (synced ones included),
+    narrowed by the file manager's filters when `criteria` is given."""
     access = folder_access(user)
+    if criteria is not None:
+        return attachments_queryset(user, criteria, access).exclude(blob="")
     return access.filter(
         Attachment.objects.filter(folder__active=True).exclude(blob=""), "folder_id"
     )

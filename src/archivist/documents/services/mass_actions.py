@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from archivist.documents import roles
@@ -51,11 +52,19 @@ def run(
     user: Any, action: MassAction, attachments: Sequence[Attachment], params: dict[str, Any]
 ) -> dict[str, Any]:
     """Runs a write action (download, slideshow and share are served by their own endpoints,
-    which check `available` too). Returns a summary."""
+    which check `available` too). Returns a summary. All or nothing: when one change is
+    refused, none of the action's changes stay."""
     if not available(user).filter(pk=action.pk).exists():
         raise PermissionDenied("this action is not available to you")
     if not attachments:
         raise ValidationError({"attachments": "select at least one attachment"})
+    with transaction.atomic():
+        return _run(user, action, attachments, params)
+
+
+def _run(
+    user: Any, action: MassAction, attachments: Sequence[Attachment], params: dict[str, Any]
+) -> dict[str, Any]:
     kind = action.kind
     if kind == MassAction.Kind.UPDATE_FOLDER:
         folder = _folder(params.get("folder"))

@@ -17,16 +17,15 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.hashers import check_password, make_password
-from django.utils.crypto import salted_hmac
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from archivist.documents import roles
 from archivist.documents.models import (
@@ -203,6 +202,136 @@ def shared_tags(visit: Visit) -> QuerySet[Tag]:
     return Tag.objects.filter(pk__in=ids, active=True)
 
 
+@dataclass(frozen=True)
+class VisitorFilter:
+    """What a visitor asks of the attachment list: `text` searched in the attachments' names,
+    their tags' names or their folder's name (`search_in`); a folder or a tag picked in the
+    share's trees (with its subfolders or subtags); order by name or folder ("-" reverses)."""
+
+    text: str = ""
+    search_in: str = "name"
+    folder: int | None = None
+    tag: int | None = None
+    order: str = "name"
+
+
+SEARCH_IN = ("name", "tag", "folder")
+VISITOR_ORDERS = {"name": ("name", "pk"), "folder": ("folder__name", "name", "pk")}
+
+
+def find(visit: Visit, criteria: VisitorFilter) -> QuerySet[Attachment]:
+    """The share's attachments matching `criteria`; sorting and searching work whatever the
+    share shows (spec)."""
+    rows = contents(visit)
+    if criteria.folder is not None:
+        folder = shared_folders(visit).filter(pk=criteria.folder).first()
+        if folder is None:
+            raise PermissionDenied("this folder is not in the share")
+        subtree = Folder.objects.filter(descendants_q(folder.subtree_prefix())).values("pk")
+        rows = rows.filter(Q(folder_id=folder.pk) | Q(folder_id__in=subtree))
+    if criteria.tag is not None:
+        if not shared_tags(visit).filter(pk=criteria.tag).exists():
+            raise PermissionDenied("this tag is not in the share")
+        rows = rows.filter(
+            pk__in=Attachment.objects.filter(tags__in=tag_subtree([criteria.tag])).values("pk")
+        )
+    text = criteria.text.strip()
+    if text and criteria.search_in not in SEARCH_IN:
+        raise ValidationError({"search_in": f"search in one of {', '.join(SEARCH_IN)}"})
+    if text and criteria.search_in == "name":
+        rows = rows.filter(name__icontains=text)
+    elif text and criteria.search_in == "folder":
+        rows = rows.filter(folder__name__icontains=text)
+    elif text:
+        tagged = Attachment.objects.filter(tags__name__icontains=text, tags__active=True)
+        rows = rows.filter(pk__in=tagged.values("pk"))
+    keys = VISITOR_ORDERS.get(criteria.order.lstrip("-"))
+    if keys is None:
+        raise ValidationError({"order": "sort by name or folder (prefix - to reverse)"})
+    prefix = "-" if criteria.order.startswith("-") else ""
+    return rows.order_by(*(prefix + key for key in keys))
+
+
+def visible_folders(visit: Visit, search: str = "") -> tuple[list[Folder], set[int]]:
+    """The share's folder tree when it shows folders; with `search` (when allowed) only the
+    matching folders and their ancestors. Returns the folders and the ids of the matches."""
+    if not visit.share.show_folders:
+        raise PermissionDenied("this share does not show folders")
+    if search.strip() and not visit.share.allow_search_folders:
+        raise PermissionDenied("this share does not allow searching folders")
+    folders = list(shared_folders(visit).order_by("parent_path", "sequence", "name", "pk"))
+    return _matching(folders, search, lambda folder: folder.path_ids[::-1])
+
+
+def visible_tags(visit: Visit, search: str = "") -> tuple[list[Tag], set[int]]:
+    """The share's tags when it shows tags; with `search` (when allowed) only the matching
+    tags and their ancestors."""
+    if not visit.share.show_tags:
+        raise PermissionDenied("this share does not show tags")
+    if search.strip() and not visit.share.allow_search_tags:
+        raise PermissionDenied("this share does not allow searching tags")
+    tags = list(shared_tags(visit))
+    parents = {tag.pk: tag.parent_id for tag in tags}
+
+    def ancestors(tag: Tag) -> list[int]:
+        chain, current = [], tag.parent_id
+        while current is not None and current in parents and current not in chain:
+            chain.append(current)
+            current = parents[current]
+        return chain
+
+    return _matching(tags, search, ancestors)
+
+
+def _matching(items: list[Any], search: str, ancestors: Any) -> tuple[list[Any], set[int]]:
+    text = search.strip().lower()
+    if not text:
+        return items, set()
+    matches = {item.pk for item in items if text in item.name.lower()}
+    shown = set(matches)
+    for item in items:
+        if item.pk in matches:
+            shown.update(ancestors(item))
+    return [item for item in items if item.pk in shown], matches
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a visitor's page shows at the top: the share, how it was entered, what the visitor
+    may do, and how much there is."""
+
+    share: Share
+    access: str  # "token", "portal" or "internal"
+    can_download: bool
+    can_upload: bool
+    upload_target: Folder | None
+    attachments: int
+    folders: int | None  # None: the share does not show folders (tags, messages alike)
+    tags: int | None
+    messages: int | None
+    downloads_left: int | None  # None: no limit
+
+
+def summary(visit: Visit, *, by_token: bool) -> Summary:
+    share = visit.share
+    internal = visit.is_internal
+    left = None
+    if share.download_limit is not None and not internal:
+        left = max(share.download_limit - share.download_count, 0)
+    return Summary(
+        share=share,
+        access="internal" if internal else ("token" if by_token else "portal"),
+        can_download=(not share.upload_only or internal) and left != 0,
+        can_upload=share.allow_upload or share.upload_only,
+        upload_target=upload_target(visit),
+        attachments=contents(visit).count(),
+        folders=shared_folders(visit).count() if share.show_folders else None,
+        tags=shared_tags(visit).count() if share.show_tags else None,
+        messages=share.messages.count() if share.show_chat or internal else None,
+        downloads_left=left,
+    )
+
+
 def download(visit: Visit, attachment: Attachment, *, archive: bool = False) -> None:
     """Checks and counts a download (the caller streams the bytes)."""
     if not contents(visit).filter(pk=attachment.pk).exists():
@@ -213,15 +342,25 @@ def download(visit: Visit, attachment: Attachment, *, archive: bool = False) -> 
     _log(visit.share, visit.user, visit.address, action, attachment)
 
 
-def download_many(visit: Visit, attachments: Sequence[Attachment]) -> None:
+def download_many(visit: Visit, files: int, label: str = "") -> None:
+    """Checks and counts an archive of `files` files as one download (the caller streams it)."""
+    if visit.share.upload_only and not visit.is_internal:
+        raise PermissionDenied("this share only takes uploads")
     _count_download(visit)
-    _log(
-        visit.share,
-        visit.user,
-        visit.address,
-        ShareAccess.Action.ARCHIVE,
-        detail=f"{len(attachments)} files",
-    )
+    detail = f"{label}: {files} files" if label else f"{files} files"
+    _log(visit.share, visit.user, visit.address, ShareAccess.Action.ARCHIVE, detail=detail)
+
+
+def archive_contents(
+    visit: Visit, *, folder: int | None = None, tag: int | None = None
+) -> QuerySet[Attachment]:
+    """What a ZIP of the whole share, of one of its folders (with subfolders) or of one of its
+    tags (with subtags) holds; a folder's or tag's only when the share shows them (spec)."""
+    if folder is not None and not visit.share.show_folders:
+        raise PermissionDenied("this share does not show folders")
+    if tag is not None and not visit.share.show_tags:
+        raise PermissionDenied("this share does not show tags")
+    return find(visit, VisitorFilter(folder=folder, tag=tag))
 
 
 def upload_target(visit: Visit) -> Folder | None:
@@ -269,11 +408,22 @@ def add_tag(visit: Visit, parent: Tag, name: Any) -> Tag:
     """A subtag of a shared tag."""
     if not visit.share.allow_add_tags:
         raise PermissionDenied("adding tags is not allowed in this share")
-    if not parent.active or parent.pk not in tag_subtree(
-        visit.share.tags.filter(active=True).values_list("pk", flat=True)
-    ):
+    if not parent.active or parent.pk not in addable_tags(visit):
         raise PermissionDenied("this tag is not shared")
     return Tag.objects.create(name=clean_tag_name(name), parent=parent)
+
+
+def addable_tags(visit: Visit) -> set[int]:
+    """Tags visitors may create subtags in: the shared tags and their subtags."""
+    if not visit.share.allow_add_tags:
+        return set()
+    return tag_subtree(visit.share.tags.filter(active=True).values_list("pk", flat=True))
+
+
+def messages(visit: Visit) -> QuerySet[ShareMessage]:
+    if not visit.share.show_chat and not visit.is_internal:
+        raise PermissionDenied("the chat is off for this share")
+    return visit.share.messages.all()
 
 
 def post_message(visit: Visit, body: Any, author_name: Any = "") -> ShareMessage:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 
 from archivist.documents import roles
 from archivist.documents.models import Tag
@@ -54,12 +55,34 @@ def update_tag(
 
 
 def move_tag(user: Any, tag: Tag, parent: Tag | None) -> Tag:
+    """Puts `tag` (and its subtags) under `parent`, never inside itself. The tag and the new
+    parent's ancestors are locked before the check, so two concurrent moves cannot build a
+    cycle (the later one sees the earlier one's result)."""
     _require(user)
-    if parent is not None and (parent.pk == tag.pk or tag in parent.ancestors()):
-        raise ValidationError({"parent": "a tag cannot be moved inside itself"})
-    tag.parent = parent
-    tag.save(update_fields=["parent", "updated_at"])
+    with transaction.atomic():
+        ids = {tag.pk}
+        if parent is not None:
+            ids |= {parent.pk, *_chain(parent.pk, dict(Tag.objects.values_list("pk", "parent_id")))}
+        list(Tag.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        if parent is not None:
+            parents_of = dict(Tag.objects.values_list("pk", "parent_id"))
+            if parent.pk == tag.pk or tag.pk in _chain(parent.pk, parents_of):
+                raise ValidationError({"parent": "a tag cannot be moved inside itself"})
+            if not Tag.objects.filter(pk=parent.pk, active=True).exists():
+                raise ValidationError({"parent": "the parent tag is archived"})
+        tag.parent = parent
+        tag.save(update_fields=["parent", "updated_at"])
     return tag
+
+
+def _chain(tag_id: int, parents_of: dict[int, int | None]) -> list[int]:
+    """Ancestors of a tag, nearest first (stops at a loop, should one exist)."""
+    chain: list[int] = []
+    current = parents_of.get(tag_id)
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = parents_of.get(current)
+    return chain
 
 
 def archive_tag(user: Any, tag: Tag) -> int:
