@@ -30,6 +30,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    api = Path(__file__).parent / "api"
+    for item in items:  # the API runs on both of Archivist's databases
+        if api in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.archivist_db)
     if config.getoption("--run-slow"):
         return
     skip = pytest.mark.skip(reason="slow: run with --run-slow")

@@ -26,8 +26,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import F
+
 from archivist.documents import roles
 from archivist.documents.models import AccessPolicy, Folder, FolderKind, FolderRule, Source
+from archivist.documents.models.lookups import AnyOf
 from archivist.documents.services.sources import open_source
 from archivist.sources.base import Criteria, RecordQuery
 from archivist.sources.domain import parse_domain, to_json
@@ -57,7 +60,9 @@ class FolderAccess:
         """Narrows a queryset of folders (or of rows pointing at folders) to readable ones."""
         if self.everything:
             return queryset
-        return queryset.filter(**{f"{field_name}__in": self.readable})
+        column = "pk" if field_name == "pk" else field_name
+        # One parameter however many folders: `__in` would send one per id.
+        return queryset.filter(AnyOf(F(column), sorted(self.readable)))
 
 
 def folder_access(user: Any, *, include_archived: bool = False) -> FolderAccess:
