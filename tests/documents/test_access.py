@@ -206,3 +206,24 @@ def test_row_filters_name_the_current_user():
         ["user_id.login", "=", "doris"],
         ["x", "in", ["doris@example.com", "other"]],
     ]
+
+
+def test_cached_tree_follows_changes_to_folders_security_and_groups(shop):
+    """The whole-tree result is cached per user; every change access depends on invalidates it."""
+    anita, folders = shop["anita"], shop["folders"]
+    s10 = folders[("Customers", "John Brown", "Orders", "S00010")]
+    assert s10.pk in folder_access(anita).readable
+    private = Folder.objects.create(name="Private", kind=FolderKind.MANUAL, parent=s10)
+    assert private.pk in folder_access(anita).readable  # a new folder is seen at once
+    private.users.set([shop["doris"]])
+    assert private.pk not in folder_access(anita).readable  # extra security, at once
+    anita.groups.remove(shop["all_documents"])
+    assert not folder_access(anita).readable  # group membership, at once
+
+
+def test_one_folder_is_checked_without_computing_the_tree(shop, django_assert_max_num_queries):
+    s20 = shop["folders"][("Customers", "Elena Green", "Orders", "S00020")]
+    access = folder_access(shop["doris"])
+    with django_assert_max_num_queries(4):
+        assert access.can_read(s20.pk)
+    assert access._full is None  # the point: no whole-tree computation

@@ -117,15 +117,16 @@ class FolderListView(APIView):
         params = objects.query(FolderQuery, request)
         archived = params["archived"]
         access = folder_access(request.user, include_archived=archived)
-        nodes = browse.folder_nodes(request.user, access=access, include_archived=archived)
         found: dict[str, list[int]] = {"matches": [], "parents": []}
+        ids: list[int] | None = None
         if params.get("search", "").strip():
             found = listing.search_folders(request.user, params["search"], access)
             wanted = set(found["matches"]) | set(found["parents"])
-            nodes = [node for node in nodes if node.id in wanted]
+            ids = [pk for pk in access.tree().order if pk in wanted]
         elif "parent" in params:
             parent = None if params["parent"] == "root" else int(params["parent"])
-            nodes = [node for node in nodes if node.parent == parent]
+            ids = access.tree().children.get(parent, [])
+        nodes = browse.folder_nodes(request.user, access=access, ids=ids)
         return Response({"results": [node.as_json() for node in nodes], **found})
 
     @extend_schema(

@@ -1,6 +1,6 @@
 """Documents models; one module per concept, re-exported here for Django and callers."""
 
-from archivist.documents.models.access import AccessPolicy
+from archivist.documents.models.access import AccessPolicy, AccessVersion
 from archivist.documents.models.attachments import Attachment
 from archivist.documents.models.folders import Folder, FolderKind
 from archivist.documents.models.jobs import JobLease
@@ -19,6 +19,7 @@ from archivist.documents.models.tags import Tag
 
 __all__ = [
     "AccessPolicy",
+    "AccessVersion",
     "Attachment",
     "DefaultFile",
     "DefaultFolder",

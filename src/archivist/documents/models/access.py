@@ -30,3 +30,13 @@ class AccessPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group} reads {self.source}/{self.model}"
+
+
+class AccessVersion(models.Model):
+    """One row counting changes that access depends on; computed access trees are cached
+    against it (see `services.access`)."""
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"access version {self.value}"

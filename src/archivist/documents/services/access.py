@@ -21,7 +21,9 @@ rows, one keyset scan of the matching keys in the source.
 from __future__ import annotations
 
 import copy
-from collections import defaultdict
+import threading
+import time
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,25 +31,149 @@ from typing import Any
 from django.db.models import F
 
 from archivist.documents import roles
-from archivist.documents.models import AccessPolicy, Folder, FolderKind, FolderRule, Source
+from archivist.documents.models import (
+    AccessPolicy,
+    Folder,
+    FolderKind,
+    FolderRule,
+    Source,
+)
 from archivist.documents.models.lookups import AnyOf
 from archivist.documents.services.sources import open_source
+from archivist.documents.services.versions import current_version
 from archivist.sources.base import Criteria, RecordQuery
 from archivist.sources.domain import parse_domain, to_json
 from archivist.sources.errors import DomainError
 
 USER_FIELDS = ("id", "login", "username", "email")
-_ALL = None  # "every record of the model"
+
+
+CACHE_SECONDS = 60  # how long a computed tree stays valid when nothing in Archivist changed
+CACHE_USERS = 16
+CHAIN_LIMIT = 200  # folders checked one by one before computing the whole tree instead
 
 
 @dataclass(frozen=True)
+class VisibleTree:
+    """The readable folders as the user sees them: each under its nearest readable ancestor
+    (None: at the top), siblings by sequence then name, and all of them depth first."""
+
+    parent: dict[int, int | None]
+    children: dict[int | None, list[int]]
+    order: list[int]
+
+
+@dataclass
+class _Cached:
+    version: int
+    at: float
+    readable: frozenset[int] | None = None
+    tree: VisibleTree | None = None
+
+
+_cache: OrderedDict[tuple[int, bool], _Cached] = OrderedDict()
+_cache_lock = threading.Lock()
+_FOLDER_COLUMNS = (
+    "pk", "parent_id", "parent_path", "kind", "rule_id", "source_id", "model", "record_id"
+)  # fmt: skip
+
+
+@dataclass
+class _Context:
+    """What a user's access depends on, besides the folders themselves (a few small queries)."""
+
+    user: Any
+    policies: dict[tuple[int, str], list[Any]]
+    secured: set[int]
+    allowed: set[int]
+    rules: dict[int, tuple[int, str]]
+    records: dict[tuple[int, str], dict[str, bool]] = field(default_factory=dict)
+
+
 class FolderAccess:
-    everything: bool
-    readable: frozenset[int] = frozenset()
-    parents: dict[int, int | None] = field(default_factory=dict)
+    """A user's read access to folders.
+
+    `can_read(id)` answers for one folder by walking its ancestors only (a few queries), so an
+    endpoint about one folder or attachment never computes the whole tree; `readable` and
+    `filter` compute the whole tree at once (set-based), and that result is kept per user for
+    CACHE_SECONDS, or until something in Archivist that access depends on changes (folders,
+    extra security, policies, rules, group membership: see `bump_version`). Which records a
+    row filter matches is read from the source, so a change there shows within CACHE_SECONDS.
+    """
+
+    def __init__(
+        self,
+        *,
+        everything: bool,
+        context: _Context | None = None,
+        include_archived: bool = False,
+        cached: _Cached | None = None,
+        cache_key: tuple[int, bool] | None = None,
+    ) -> None:
+        self.everything = everything
+        self._context = context
+        self._include_archived = include_archived
+        self._cached = cached
+        self._full = cached.readable if cached is not None else None
+        self._known: dict[int, bool] = {}
+        self._cache_key = cache_key
+
+    @property
+    def readable(self) -> frozenset[int]:
+        if self.everything:
+            raise ValueError("an administrator reads every folder: check `everything` first")
+        if self._full is None:
+            self._full = self._compute_all()
+            if self._cached is not None:
+                self._cached.readable = self._full
+                _remember(self._cache_key, self._cached)
+        return self._full
+
+    def tree(self) -> VisibleTree:
+        """The visible tree (computed once per user and access version, then cached)."""
+        if self._cached is not None and self._cached.tree is not None:
+            return self._cached.tree
+        rows = self._rows()
+        if not self.everything:
+            rows = rows.filter(AnyOf(F("pk"), sorted(self.readable)))
+        found = {
+            pk: (parent_path, sequence, name.casefold())
+            for pk, parent_path, sequence, name in rows.values_list(
+                "pk", "parent_path", "sequence", "name"
+            ).iterator(chunk_size=10_000)
+        }
+        parent: dict[int, int | None] = {}
+        for pk, (parent_path, _, _) in found.items():
+            parent[pk] = next((a for a in reversed(_path_ids(parent_path)) if a in found), None)
+        children: dict[int | None, list[int]] = defaultdict(list)
+        for pk, above in parent.items():
+            children[above].append(pk)
+        for siblings in children.values():
+            siblings.sort(key=lambda pk: (found[pk][1], found[pk][2], pk))
+        order: list[int] = []
+        stack = list(reversed(children.get(None, [])))
+        while stack:
+            pk = stack.pop()
+            order.append(pk)
+            stack.extend(reversed(children.get(pk, [])))
+        tree = VisibleTree(parent=parent, children=dict(children), order=order)
+        if self._cached is not None:
+            self._cached.tree = tree
+            _remember(self._cache_key, self._cached)
+        return tree
 
     def can_read(self, folder_id: int) -> bool:
-        return self.everything or folder_id in self.readable
+        if self.everything:
+            return True
+        if self._context is None:
+            return False
+        if self._full is None and len(self._known) > CHAIN_LIMIT:
+            self.readable  # asked about many folders: the whole tree is cheaper now  # noqa: B018
+        if self._full is not None:
+            return folder_id in self._full
+        if folder_id not in self._known:
+            self._compute_chain(folder_id)
+        return self._known.get(folder_id, False)
 
     def visible_parent(self, folder: Folder) -> int | None:
         """The parent to show the folder under: its nearest readable ancestor (or the root)."""
@@ -60,47 +186,128 @@ class FolderAccess:
         """Narrows a queryset of folders (or of rows pointing at folders) to readable ones."""
         if self.everything:
             return queryset
-        column = "pk" if field_name == "pk" else field_name
+        if self._context is None:
+            return queryset.none()
         # One parameter however many folders: `__in` would send one per id.
-        return queryset.filter(AnyOf(F(column), sorted(self.readable)))
+        return queryset.filter(AnyOf(F(field_name), sorted(self.readable)))
+
+    # -- computing ----------------------------------------------------------------------------
+
+    def _rows(self) -> Any:
+        rows = Folder.objects.all()
+        return rows if self._include_archived else rows.filter(active=True)
+
+    def _compute_all(self) -> frozenset[int]:
+        folders = list(self._rows().values_list(*_FOLDER_COLUMNS))
+        assert self._context is not None
+        _readable_records(self._context, folders)
+        return frozenset(pk for pk, ok in _evaluate(self._context, folders, {}).items() if ok)
+
+    def _compute_chain(self, folder_id: int) -> None:
+        folder = self._rows().filter(pk=folder_id).values_list("parent_path").first()
+        if folder is None:
+            self._known[folder_id] = False
+            return
+        ids = [*_path_ids(folder[0]), folder_id]
+        rows = list(self._rows().filter(pk__in=ids).values_list(*_FOLDER_COLUMNS))
+        if len(rows) != len(ids):  # an ancestor is archived: the folder is hidden with it
+            self._known[folder_id] = False
+            return
+        assert self._context is not None
+        _readable_records(self._context, rows)
+        self._known.update(_evaluate(self._context, rows, self._known))
 
 
 def folder_access(user: Any, *, include_archived: bool = False) -> FolderAccess:
     if roles.is_administrator(user):
-        return FolderAccess(everything=True)
+        key = (user.pk, include_archived)
+        return FolderAccess(
+            everything=True,
+            include_archived=include_archived,
+            cached=_recall(key, current_version()),
+            cache_key=key,
+        )
     if not user.is_authenticated or not user.is_active or roles.is_portal(user):
         return FolderAccess(everything=False)
     group_ids = set(user.groups.values_list("pk", flat=True))
-    policies = _policies(user, group_ids)
-    rows = Folder.objects.all() if include_archived else Folder.objects.filter(active=True)
-    folders = list(
-        rows.values_list(
-            "pk", "parent_id", "parent_path", "kind", "rule_id", "source_id", "model", "record_id"
-        )
-    )
     secured, allowed = _extra_security(user.pk, group_ids)
-    records = _readable_records(folders, policies)
-    rules = {
-        pk: (source_id, model)
-        for pk, source_id, model in FolderRule.objects.values_list("pk", "source_id", "model")
-    }
-    readable: set[int] = set()
-    folders.sort(key=lambda row: row[2].count("/"))  # parents before children
-    for pk, parent_id, _, kind, rule_id, source_id, model, record_id in folders:
-        parent_ok = parent_id is None or parent_id in readable
+    context = _Context(
+        user=user,
+        policies=_policies(user, group_ids),
+        secured=secured,
+        allowed=allowed,
+        rules={
+            pk: (source_id, model)
+            for pk, source_id, model in FolderRule.objects.values_list("pk", "source_id", "model")
+        },
+    )
+    key = (user.pk, include_archived)
+    version = current_version()
+    return FolderAccess(
+        everything=False,
+        context=context,
+        include_archived=include_archived,
+        cached=_recall(key, version),
+        cache_key=key,
+    )
+
+
+def _evaluate(
+    context: _Context, folders: list[tuple[Any, ...]], known: dict[int, bool]
+) -> dict[int, bool]:
+    """Readability of `folders` (whose ancestors are among them or in `known`)."""
+    result = dict(known)
+    for pk, parent_id, _, kind, rule_id, source_id, model, record_id in sorted(
+        folders,
+        key=lambda row: row[2].count("/"),  # parents before children
+    ):
+        parent_ok = parent_id is None or result.get(parent_id, False)
         if kind == FolderKind.RECORD:
-            allowed_records = records.get((source_id, model), set())
-            ok = allowed_records is _ALL or record_id in allowed_records
+            ok = context.records.get((source_id, model), {}).get(record_id, False)
         elif kind == FolderKind.RULE:
-            if parent_id is not None:
-                ok = parent_ok
-            else:
-                ok = rule_id is not None and rules.get(rule_id) in policies
+            ok = (
+                parent_ok
+                if parent_id is not None
+                else context.rules.get(rule_id) in context.policies
+            )
         else:
-            ok = parent_ok and (pk not in secured or pk in allowed)
-        if ok:
-            readable.add(pk)
-    return FolderAccess(everything=False, readable=frozenset(readable))
+            ok = parent_ok and (pk not in context.secured or pk in context.allowed)
+        result[pk] = ok
+    return result
+
+
+def forget_cached_access() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def _recall(key: tuple[int, bool], version: int) -> _Cached:
+    """The cache entry for this user and version (a fresh, empty one when stale or absent)."""
+    with _cache_lock:
+        found = _cache.get(key)
+        if found is not None and (
+            found.version != version or time.monotonic() - found.at > CACHE_SECONDS
+        ):
+            del _cache[key]
+            found = None
+        if found is None:
+            return _Cached(version=version, at=time.monotonic())
+        _cache.move_to_end(key)
+        return found
+
+
+def _remember(key: tuple[int, bool] | None, entry: _Cached) -> None:
+    if key is None:
+        return
+    with _cache_lock:
+        _cache[key] = entry
+        _cache.move_to_end(key)
+        while len(_cache) > CACHE_USERS:
+            _cache.popitem(last=False)
+
+
+def _path_ids(parent_path: str) -> list[int]:
+    return [int(part) for part in parent_path.strip("/").split("/") if part]
 
 
 def _policies(user: Any, group_ids: set[int]) -> dict[tuple[int, str], list[Any]]:
@@ -126,33 +333,46 @@ def _extra_security(user_id: int, group_ids: set[int]) -> tuple[set[int], set[in
     return secured, allowed
 
 
-def _readable_records(
-    folders: Iterable[tuple[Any, ...]], policies: dict[tuple[int, str], list[Any]]
-) -> dict[tuple[int, str], set[str] | None]:
-    """Per (source, model) of the record folders: the readable record ids, or _ALL."""
-    models = {(row[5], row[6]) for row in folders if row[3] == FolderKind.RECORD}
-    readable: dict[tuple[int, str], set[str] | None] = {}
-    sources = {source.pk: source for source in Source.objects.filter(pk__in={m[0] for m in models})}
-    for key in models:
-        filters = policies.get(key)
-        if not filters:
-            readable[key] = set()
+def _readable_records(context: _Context, folders: Iterable[tuple[Any, ...]]) -> None:
+    """Fills `context.records` with the readability of the records behind these folders: all
+    of a model when a policy has no row filter, else those a filter matches (asked of the
+    source only for records not known yet)."""
+    wanted: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for row in folders:
+        if row[3] == FolderKind.RECORD:
+            known = context.records.get((row[5], row[6]), {})
+            if row[7] not in known:
+                wanted[(row[5], row[6])].add(row[7])
+    if not wanted:
+        return
+    sources = {s.pk: s for s in Source.objects.filter(pk__in={key[0] for key in wanted})}
+    for key, record_ids in wanted.items():
+        filters = context.policies.get(key)
+        known = context.records.setdefault(key, {})
+        if not filters or key[0] not in sources:
+            allowed: set[str] = set()
         elif any(row_filter is None for row_filter in filters):
-            readable[key] = _ALL
+            allowed = record_ids
         else:
-            readable[key] = _matching_keys(sources[key[0]], key[1], filters)
-    return readable
+            allowed = _matching_keys(sources[key[0]], key[1], filters, record_ids)
+        known.update((record_id, record_id in allowed) for record_id in record_ids)
 
 
-def _matching_keys(source: Source, model: str, filters: list[Any]) -> set[str]:
-    """Keys of the records matching any of the filters (one keyset scan, keys only)."""
+def _matching_keys(
+    source: Source, model: str, filters: list[Any], record_ids: set[str]
+) -> set[str]:
+    """Of these records, the keys a filter matches (keyset scans, keys only)."""
     domain: list[Any] = ["|"] * (len(filters) - 1)
     for row_filter in filters:
         domain += to_json(parse_domain(row_filter, "row_filter"))
-    query = RecordQuery(model, include=Criteria(domain=parse_domain(domain, "row_filter")))
+    opened = open_source(source)
+    criteria = Criteria(domain=parse_domain(domain, "row_filter"))
     keys: set[str] = set()
-    for batch in open_source(source).scan(query, batch_size=5000):
-        keys.update(str(row[0]) for row in batch)
+    ids = sorted(record_ids)
+    for start in range(0, len(ids), 5000):
+        chunk = [opened.key_from_text(model, text) for text in ids[start : start + 5000]]
+        query = RecordQuery(model, include=criteria, ids=chunk)
+        keys.update(str(row[0]) for row in opened.fetch(query))
     return keys
 
 

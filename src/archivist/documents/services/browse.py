@@ -9,15 +9,16 @@ plus the access computation (set-based; see `access.py`), whatever the size of t
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import F
 
 from archivist.documents.models import Folder, FolderKind
-from archivist.documents.services.access import FolderAccess, folder_access
+from archivist.documents.models.lookups import AnyOf
+from archivist.documents.services.access import FolderAccess, VisibleTree, folder_access
 from archivist.documents.services.folder_tree import descendants_q
 from archivist.documents.services.sources import open_source
 from archivist.documents.services.tree import record_id_value
@@ -49,48 +50,40 @@ def folder_nodes(
     access: FolderAccess | None = None,
     include_archived: bool = False,
     within: Folder | None = None,
+    ids: Sequence[int] | None = None,
 ) -> list[FolderNode]:
-    """The readable folders in tree order (depth first), or only those of `within`'s subtree
-    (which is then the top)."""
+    """Readable folders as nodes: `ids` in that order, or `within`'s visible subtree (with
+    `within` at the top), or the whole visible tree, depth first. The tree's shape comes from
+    the user's cached visible tree; only the listed folders' details are read."""
     access = access or folder_access(user, include_archived=include_archived)
-    rows = Folder.objects.all() if include_archived else Folder.objects.filter(active=True)
-    if within is not None:
-        rows = rows.filter(Q(pk=within.pk) | descendants_q(within.subtree_prefix()))
-    found = {
+    tree = access.tree()
+    if ids is None and within is not None:
+        ids = _subtree_order(tree, within.pk) if within.pk in tree.parent else []
+    wanted = list(tree.order if ids is None else ids)
+    if not wanted:
+        return []
+    details = {
         row[0]: row
-        for row in rows.values_list(
-            "pk",
-            "parent_path",
-            "name",
-            "kind",
-            "sequence",
-            "source__name",
-            "model",
-            "record_id",
-            "active",
+        for row in Folder.objects.filter(AnyOf(F("pk"), wanted))
+        .values_list(
+            "pk", "name", "kind", "sequence", "source__name", "model", "record_id", "active",
             "notes",
-        ).iterator(chunk_size=5000)
-        if access.can_read(row[0])
-    }
-    parents = {pk: _visible_parent(row[1], found) for pk, row in found.items()}
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for pk, parent in parents.items():
-        children[parent].append(pk)
-    for siblings in children.values():
-        siblings.sort(key=lambda pk: (found[pk][4], found[pk][2].casefold(), pk))
-    security = _security([pk for pk, row in found.items() if row[3] in MANUAL_KINDS])
+        )
+        .iterator(chunk_size=5000)
+    }  # fmt: skip
+    security = _security([pk for pk, row in details.items() if row[2] in MANUAL_KINDS])
     nodes: list[FolderNode] = []
-    stack = list(reversed(children.get(None, [])))
-    while stack:
-        pk = stack.pop()
-        _, _, name, kind, sequence, source, model, record_id, active, notes = found[pk]
+    for pk in wanted:
+        if pk not in details:
+            continue
+        _, name, kind, sequence, source, model, record_id, active, notes = details[pk]
         manual = kind in MANUAL_KINDS
         nodes.append(
             FolderNode(
                 id=pk,
                 name=name,
                 kind=kind,
-                parent=parents[pk],
+                parent=None if within is not None and pk == within.pk else tree.parent.get(pk),
                 sequence=sequence,
                 record=(
                     {"source": source, "model": model, "id": record_id_value(record_id)}
@@ -98,13 +91,22 @@ def folder_nodes(
                     else None
                 ),
                 active=active,
-                has_children=bool(children.get(pk)),
+                has_children=bool(tree.children.get(pk)),
                 notes=notes if manual else None,
                 security=security.get(pk, _OPEN) if manual else None,
             )
         )
-        stack.extend(reversed(children.get(pk, [])))
     return nodes
+
+
+def _subtree_order(tree: VisibleTree, top: int) -> list[int]:
+    order: list[int] = []
+    stack = [top]
+    while stack:
+        pk = stack.pop()
+        order.append(pk)
+        stack.extend(reversed(tree.children.get(pk, [])))
+    return order
 
 
 def record_folder(
@@ -165,13 +167,6 @@ def linked_record(user: Any, folder: Folder, access: FolderAccess | None = None)
 
 
 _OPEN: dict[str, Any] = {"restricted": False, "users": [], "groups": []}
-
-
-def _visible_parent(parent_path: str, shown: dict[int, Any]) -> int | None:
-    for part in reversed(parent_path.strip("/").split("/")):
-        if part and int(part) in shown:
-            return int(part)
-    return None
 
 
 def _security(folder_ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -24,6 +24,7 @@ from archivist.documents.models import (
     FolderRule,
     PendingParentCheck,
 )
+from archivist.documents.services.versions import bump_version
 
 _CHUNK = 200
 
@@ -81,8 +82,12 @@ def insert_folders(folders: Sequence[NewFolder], now: dt.datetime) -> list[Inser
     if not folders:
         return []
     if connection.vendor == "postgresql":
-        return _insert_with_arrays(folders, now)
-    return _insert_with_values(folders, now)
+        inserted = _insert_with_arrays(folders, now)
+    else:
+        inserted = _insert_with_values(folders, now)
+    if inserted:
+        bump_version()
+    return inserted
 
 
 def _insert_with_values(folders: Sequence[NewFolder], now: dt.datetime) -> list[Inserted]:
@@ -164,6 +169,7 @@ def update_folders(folders: Sequence[Folder], now: dt.datetime) -> None:
     run for every row (the ORM's bulk_update builds CASE expressions that grow with the batch)."""
     if not folders:
         return
+    bump_version()
     adapt = connection.ops.adapt_datetimefield_value
     table = connection.ops.quote_name(Folder._meta.db_table)
     fields = (
@@ -224,10 +230,13 @@ def archive_subtrees(folders: Sequence[tuple[int, str]], now: dt.datetime) -> No
         Folder.objects.filter(selection, active=True).update(
             active=False, archived_at=now, needs_check=False
         )
+    if folders:
+        bump_version()
 
 
 def restore_subtree(folder_id: int, parent_path: str, archived_at: dt.datetime | None) -> None:
     """Reactivates a folder and what was archived together with it."""
+    bump_version()
     Folder.objects.filter(pk=folder_id).update(active=True, archived_at=None)
     if archived_at is not None:
         Folder.objects.filter(
@@ -237,6 +246,7 @@ def restore_subtree(folder_id: int, parent_path: str, archived_at: dt.datetime |
 
 def move_subtree(folder_id: int, old_parent_path: str, place: Place) -> None:
     """Moves a folder under `place.parent_id` and rewrites its descendants' paths."""
+    bump_version()
     Folder.objects.filter(pk=folder_id).update(
         parent_id=place.parent_id, parent_path=place.parent_path
     )
