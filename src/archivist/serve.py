@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.management import call_command
@@ -15,9 +16,10 @@ log = logging.getLogger("archivist.serve")
 
 
 class Scheduler(threading.Thread):
-    """Runs "Prepare folders", then archives expired shares, every `interval` seconds; the
-    folder job's lease keeps several processes from running it at once (expiring shares is
-    one idempotent UPDATE, safe to run anywhere)."""
+    """Every `interval` seconds: "Prepare folders" (a lease keeps several processes from
+    running it at once), archiving expired shares (one idempotent UPDATE), and blob garbage
+    collection at most once a day across all processes (a 24-hour lease). A failing job is
+    logged and the others still run; each runs again on time."""
 
     def __init__(self, interval: float) -> None:
         super().__init__(name="archivist-scheduler", daemon=True)
@@ -25,26 +27,31 @@ class Scheduler(threading.Thread):
         self.stopped = threading.Event()
 
     def run(self) -> None:
-        from archivist.documents.services.prepare_folders import prepare_folders
-        from archivist.documents.services.shares import expire_shares
-
         while not self.stopped.wait(self.interval):
-            try:
-                stats = prepare_folders()
-                log.info("prepare folders: %s", stats.as_dict())
-            except Exception:  # a failed run is logged; the next one runs on time
-                log.exception("prepare folders failed")
-            try:
-                expired = expire_shares()
-                if expired:
-                    log.info("expired shares archived: %s", expired)
-            except Exception:  # logged like prepare folders; shares expire on the next run
-                log.exception("expiring shares failed")
-            finally:
-                close_old_connections()
+            for name, job in _jobs():
+                try:
+                    result = job()
+                    if result:
+                        log.info("%s: %s", name, result)
+                except Exception:  # logged; the next round runs it again
+                    log.exception("%s failed", name)
+                finally:
+                    close_old_connections()
 
     def stop(self) -> None:
         self.stopped.set()
+
+
+def _jobs() -> list[tuple[str, Callable[[], object]]]:
+    from archivist.documents.services.blob_gc import daily_garbage_collection
+    from archivist.documents.services.prepare_folders import prepare_folders
+    from archivist.documents.services.shares import expire_shares
+
+    return [
+        ("prepare folders", lambda: prepare_folders().as_dict()),
+        ("expired shares archived", expire_shares),
+        ("blob garbage collection", daily_garbage_collection),
+    ]
 
 
 def serve(host: str | None, port: int | None, *, scheduler: bool) -> None:

@@ -169,3 +169,14 @@ def test_the_command_explains_what_is_wrong(
     assert result.exit_code != 0
     assert error in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.django_db
+def test_daily_collection_runs_once_a_day_across_processes(settings, tmp_path):
+    from archivist.documents.services.blob_gc import daily_garbage_collection
+
+    settings.BLOB_STORE = "local"
+    settings.BLOB_ROOT = tmp_path / "blobs"
+    first = daily_garbage_collection()
+    assert first is not None and first["scanned"] == 0
+    assert daily_garbage_collection() is None  # the lease holds until tomorrow

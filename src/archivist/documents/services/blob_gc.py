@@ -98,3 +98,14 @@ def referenced_digests(prefix: str) -> set[str]:
         )
         found.update(rows.values_list(column, flat=True).distinct().iterator())
     return found
+
+
+def daily_garbage_collection() -> dict[str, int | bool] | None:
+    """Collects garbage if no process did in the last 24 hours (the scheduler's daily job):
+    a 24-hour lease, taken and left to expire, lets one run through per day."""
+    from archivist.documents.blobstore import default_store
+    from archivist.documents.services.leases import Lease
+
+    if not Lease("blob-gc", dt.timedelta(hours=24)).acquire():
+        return None
+    return collect_garbage(default_store(), grace=dt.timedelta(hours=24)).as_dict()
