@@ -4,7 +4,7 @@ command is documented, and the README gives the two commands."""
 from pathlib import Path
 
 from archivist import config
-from archivist.reference import cli_reference, configuration_reference
+from archivist.reference import cli_reference, configuration_reference, connectors_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,6 +18,16 @@ def test_configuration_reference_is_current_and_lists_every_setting():
     assert text == configuration_reference(), "run scripts/gen-docs"
     for setting in config.SETTINGS:
         assert f"`{setting.name}`" in text
+
+
+def test_connectors_reference_is_current_and_lists_every_option():
+    from archivist.connectors import connector_types
+
+    text = (ROOT / "docs/connectors.md").read_text()
+    assert text == connectors_reference(), "run scripts/gen-docs"
+    for kind in connector_types():
+        for option in kind.options:
+            assert f"`{option.name}`" in text
 
 
 def test_every_setting_read_by_settings_py_is_declared():

@@ -57,3 +57,35 @@ def _walk(
         for name in sorted(command.commands):
             found += _walk(command.commands[name], (*path, name))
     return found
+
+
+CONNECTORS_HEADER = """# Cloud connectors
+
+Generated from the connectors' option declarations by `scripts/gen-docs`; do not edit by hand.
+The sync engine that uses them is described in [sync.md](sync.md).
+
+Every connector passes the same conformance suite (`tests/connectors/contract/`) against a real
+server started by the tests: listing, folders, streamed uploads and downloads, preconditions
+(a stale ETag is refused, never overwritten), moves that never replace, Unicode and
+case-colliding names, and the translation of every provider error into one exception tree
+(`archivist.connectors.errors`). Secret options are stored encrypted and never shown back.
+"""
+
+
+def connectors_reference() -> str:
+    from archivist.connectors import connector_types
+
+    parts = [CONNECTORS_HEADER]
+    for kind in connector_types():
+        parts.append(f"\n## {kind.label} (`{kind.name}`)\n\n{kind.help}\n\n")
+        parts.append("| option | kind | default | required | meaning |\n|---|---|---|---|---|\n")
+        for option in kind.options:
+            default = "" if option.default is None else f"`{option.default}`"
+            kind_text = option.kind
+            if option.choices:
+                kind_text += ": " + ", ".join(f"`{choice}`" for choice in option.choices)
+            required = "yes" if option.required else ""
+            parts.append(
+                f"| `{option.name}` | {kind_text} | {default} | {required} | {option.help} |\n"
+            )
+    return "".join(parts)

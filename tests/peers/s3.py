@@ -5,11 +5,15 @@ every object in Python memory (and a second copy while completing a multipart up
 in-process a tracemalloc measurement of the client would measure the server too. The child
 prints `host port` once listening and stops when its standard input closes, so it also ends if
 pytest dies. Any credentials are accepted; a test isolates itself with its own key prefix.
+
+`moto_server(refuse_credentials=True)` starts one that checks signatures against its (empty)
+IAM users, so every key is refused after the bucket is created: a peer for wrong credentials.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 import tempfile
@@ -45,12 +49,20 @@ class S3Peer:
 
 
 @contextmanager
-def moto_server() -> Iterator[S3Peer]:
-    """Starts the server with one empty bucket, yields where it is, stops it."""
+def moto_server(*, refuse_credentials: bool = False) -> Iterator[S3Peer]:
+    """Starts the server with one empty bucket, yields where it is, stops it.
+
+    With `refuse_credentials`, only the bucket's creation is let through unsigned (moto's
+    INITIAL_NO_AUTH_ACTION_COUNT); every later request is refused (InvalidAccessKeyId).
+    """
+    env = dict(os.environ)
+    if refuse_credentials:
+        env["INITIAL_NO_AUTH_ACTION_COUNT"] = "1"
     with tempfile.TemporaryFile("w+") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "tests.peers.s3"],
             cwd=ROOT,
+            env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=log,
@@ -81,6 +93,13 @@ def moto_server() -> Iterator[S3Peer]:
 @pytest.fixture(scope="session")
 def s3_server() -> Iterator[S3Peer]:
     with moto_server() as peer:
+        yield peer
+
+
+@pytest.fixture(scope="session")
+def s3_refusing_server() -> Iterator[S3Peer]:
+    """A moto server that refuses every access key (for wrong-credentials tests)."""
+    with moto_server(refuse_credentials=True) as peer:
         yield peer
 
 
