@@ -173,6 +173,29 @@ def test_a_password_is_asked_once_per_session(people, share):
     assert client(people.alice).get(portal(share)).status_code == 200
 
 
+def test_password_guessing_is_slowed_down_per_address(share):
+    set_password(share, "open sesame")
+    guesser, other = client(), client()
+    for attempt in range(10):
+        wrong = guesser.post(visit(share, "unlock/"), {"password": f"guess {attempt}"})
+        assert wrong.status_code == 403
+    refused = guesser.post(visit(share, "unlock/"), {"password": "open sesame"})
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "too_many_guesses"
+    assert 1 <= int(refused["Retry-After"]) <= 15 * 60 + 1
+    assert guesser.get(visit(share)).status_code == 403, "the right password was not accepted"
+    # another address is not locked out by the guesser
+    other_ok = other.post(
+        visit(share, "unlock/"), {"password": "open sesame"}, REMOTE_ADDR="192.0.2.7"
+    )
+    assert other_ok.status_code == 200
+    # the window passes: the guesser may try again
+    ShareAccess.objects.filter(detail="wrong password").update(
+        at=timezone.now() - dt.timedelta(minutes=16)
+    )
+    assert guesser.post(visit(share, "unlock/"), {"password": "open sesame"}).status_code == 200
+
+
 # -- attachments: listing, search, sort ------------------------------------------------------
 
 

@@ -51,6 +51,12 @@ class VisitView(APIView):
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, service.ShareClosed):
             exc = _coded(404, str(exc), "share_closed")
+        elif isinstance(exc, service.TooManyGuesses):
+            wait = exc.retry_after
+            exc = _coded(429, str(exc), "too_many_guesses")
+            response = super().handle_exception(exc)
+            response["Retry-After"] = str(wait)
+            return response
         elif isinstance(exc, service.PasswordRequired):
             exc = _coded(403, str(exc), "password_required")
         elif isinstance(exc, service.DownloadLimitReached):

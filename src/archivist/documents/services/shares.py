@@ -55,6 +55,14 @@ class PasswordRequired(PermissionDenied):
     """A token visitor has not unlocked the share, or gave a wrong password."""
 
 
+class TooManyGuesses(PermissionDenied):
+    """Too many wrong passwords for this share from this address lately: wait `retry_after` s."""
+
+    def __init__(self, retry_after: int):
+        super().__init__("too many wrong passwords; try again later")
+        self.retry_after = retry_after
+
+
 class DownloadLimitReached(PermissionDenied):
     """The share has served as many downloads as its limit allows."""
 
@@ -128,12 +136,31 @@ def enter_by_token(
     return Visit(share, visitor, address)
 
 
+GUESS_LIMIT = 10
+GUESS_WINDOW = dt.timedelta(minutes=15)
+WRONG_PASSWORD = "wrong password"
+
+
 def unlock(share: Share, password: Any, address: str | None, user: Any = None) -> str:
-    """Checks the share's password; returns the fingerprint to remember for later visits."""
+    """Checks the share's password; returns the fingerprint to remember for later visits.
+
+    After `GUESS_LIMIT` wrong passwords from one address within `GUESS_WINDOW`, that address
+    is refused (TooManyGuesses) until the window has passed, right password or not.
+    """
+    if share.password:
+        since = timezone.now() - GUESS_WINDOW
+        wrong = ShareAccess.objects.filter(
+            share=share, action=ShareAccess.Action.DENIED, detail=WRONG_PASSWORD, at__gte=since
+        )
+        wrong = wrong.filter(address=address) if address else wrong.filter(address__isnull=True)
+        recent = list(wrong.order_by("-at").values_list("at", flat=True)[:GUESS_LIMIT])
+        if len(recent) >= GUESS_LIMIT:
+            wait = recent[-1] + GUESS_WINDOW - timezone.now()
+            raise TooManyGuesses(max(1, int(wait.total_seconds()) + 1))
     if share.password and not (
         isinstance(password, str) and password and check_password(password, share.password)
     ):
-        _log(share, user, address, ShareAccess.Action.DENIED, detail="wrong password")
+        _log(share, user, address, ShareAccess.Action.DENIED, detail=WRONG_PASSWORD)
         raise PasswordRequired("the password is not right")
     return password_fingerprint(share)
 
