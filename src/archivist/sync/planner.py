@@ -413,6 +413,8 @@ class _Planner:
             # a swap or a cycle of renames: step aside to a unique temporary name first
             token = hashlib.sha256(item.key.encode()).hexdigest()[:8]
             target = join_path(parent_path(target), f".{path_name(target)}.~{token}")
+            if target == seen.path:
+                return  # already stepped aside: wait for the occupant to move
         self._emit(OpKind.MOVE_REMOTE, item.key, seen.path, target=target, etag=etag, reason=reason)
 
     def _content(self, item: LocalItem, known: BaseItem, seen: Entry) -> None:
