@@ -32,6 +32,7 @@ def _fails_cleanly(command: F) -> F:
         from django.core.exceptions import ValidationError
         from django.core.management import CommandError
 
+        from archivist.connectors.errors import ConnectorError
         from archivist.documents.services.demo import DemoExists
         from archivist.documents.services.rules_io import RulesFileError
         from archivist.sources.errors import SourceError
@@ -40,7 +41,14 @@ def _fails_cleanly(command: F) -> F:
             return command(*args, **kwargs)
         except ValidationError as error:
             raise click.ClickException(_validation_text(error)) from None
-        except (SourceError, RulesFileError, DemoExists, CommandError, OSError) as error:
+        except (
+            SourceError,
+            RulesFileError,
+            DemoExists,
+            CommandError,
+            ConnectorError,
+            OSError,
+        ) as error:
             raise click.ClickException(str(error)) from None
 
     return wrapper  # type: ignore[return-value]
@@ -341,6 +349,8 @@ def _stats_text(summary: dict[str, Any]) -> str:
         text += f"; {summary['rules_unfinished']} rules left for the next run"
     return text
 
+
+import archivist.cli_sync  # noqa: E402, F401  (registers `connections` and `sync`)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
