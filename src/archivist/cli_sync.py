@@ -122,5 +122,34 @@ def sync_run(name: str | None, force_deletes: bool) -> None:
         connection.refresh_from_db()
         state = "converged" if report.converged else f"not converged: {connection.last_error}"
         click.echo(
-            f"{connection.name}: {report.applied} operations, {len(report.failed)} failed, {state}"
+            f"{connection.name}: {report.applied} operations, {report.failed} failed, "
+            f"{report.retried} to retry, {state}"
         )
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="run what is ready now, then stop")
+@click.option("--idle", default=5.0, show_default=True, help="seconds to wait when idle")
+@_fails_cleanly
+def worker(once: bool, idle: float) -> None:
+    """Run queued sync operations of every connection (any number of workers on PostgreSQL;
+    one on SQLite). `archivist serve` also runs one in its scheduler."""
+    import time
+
+    from django.conf import settings
+
+    from archivist.sync.services.queue import claim, run_claimed, worker_name
+
+    name = worker_name()
+    while True:
+        rows = claim(name, settings.SYNC_TRANSFERS * 4)
+        if rows:
+            settled = run_claimed(rows)
+            click.echo(
+                f"{settled.done} done, {settled.retried} to retry, {settled.failed} failed, "
+                f"{settled.replanned} re-planned"
+            )
+        elif once:
+            return
+        else:
+            time.sleep(idle)

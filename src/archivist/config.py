@@ -57,6 +57,35 @@ SETTINGS: tuple[Setting, ...] = (
         "by archiving expired shares (0 disables both).",
     ),
     Setting(
+        "ARCHIVIST_SYNC_INTERVAL",
+        "900",
+        "Seconds between two scheduled sync cycles ('Prepare sync queue' then 'Run sync queue') "
+        "in `archivist serve` (0 disables them).",
+    ),
+    Setting(
+        "ARCHIVIST_SYNC_MAX_RETRIES",
+        "6",
+        "Attempts of an ordinary sync operation before it is failed (30 s, 60 s, … apart).",
+    ),
+    Setting(
+        "ARCHIVIST_SYNC_MAX_RETRIES_REVERSE",
+        "4",
+        "Attempts of a reverse-sync or move operation before it is failed (these can block "
+        "others, so they give up sooner).",
+    ),
+    Setting(
+        "ARCHIVIST_SYNC_TRANSFERS",
+        "16",
+        "Operations a worker runs at once (uploads and downloads in parallel).",
+    ),
+    Setting(
+        "ARCHIVIST_SYNC_NON_SYNCED_MIMETYPES",
+        "",
+        "Comma-separated mimetypes never sent to the cloud, on top of the defaults (text/html, "
+        "text/css, text/javascript, application/javascript, text/xml, application/xml, "
+        "odoo.spreadsheet).",
+    ),
+    Setting(
         "ARCHIVIST_PREPARE_BUDGET",
         "200000",
         "Most records one scheduled 'Prepare folders' run evaluates; the next run resumes.",

@@ -17,8 +17,9 @@ log = logging.getLogger("archivist.serve")
 
 class Scheduler(threading.Thread):
     """Every `interval` seconds: "Prepare folders" (a lease keeps several processes from
-    running it at once), archiving expired shares (one idempotent UPDATE), and blob garbage
-    collection at most once a day across all processes (a 24-hour lease). A failing job is
+    running it at once), archiving expired shares (one idempotent UPDATE), blob garbage
+    collection at most once a day across all processes (a 24-hour lease), and a sync cycle of
+    every active cloud connection at most once per `ARCHIVIST_SYNC_INTERVAL`. A failing job is
     logged and the others still run; each runs again on time."""
 
     def __init__(self, interval: float) -> None:
@@ -46,11 +47,13 @@ def _jobs() -> list[tuple[str, Callable[[], object]]]:
     from archivist.documents.services.blob_gc import daily_garbage_collection
     from archivist.documents.services.prepare_folders import prepare_folders
     from archivist.documents.services.shares import expire_shares
+    from archivist.sync.services.cycle import scheduled_sync
 
     return [
         ("prepare folders", lambda: prepare_folders().as_dict()),
         ("expired shares archived", expire_shares),
         ("blob garbage collection", daily_garbage_collection),
+        ("sync", scheduled_sync),
     ]
 
 

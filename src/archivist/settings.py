@@ -176,3 +176,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {"archivist": {"handlers": ["console"], "level": "INFO"}},
 }
+
+SYNC_INTERVAL = config.integer("ARCHIVIST_SYNC_INTERVAL")
+SYNC_MAX_RETRIES = config.integer("ARCHIVIST_SYNC_MAX_RETRIES")
+SYNC_MAX_RETRIES_REVERSE = config.integer("ARCHIVIST_SYNC_MAX_RETRIES_REVERSE")
+SYNC_TRANSFERS = config.integer("ARCHIVIST_SYNC_TRANSFERS")
+SYNC_NON_SYNCED_MIMETYPES = config.value("ARCHIVIST_SYNC_NON_SYNCED_MIMETYPES")

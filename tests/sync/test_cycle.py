@@ -56,7 +56,7 @@ def test_a_first_cycle_sends_folders_and_files(connection, customers, remote):
     _file(azure, "scan1.jpeg", b"jpeg bytes")
     Folder.objects.create(name="not synced", kind=FolderKind.MANUAL)
     report = run_connection(connection)
-    assert report.converged and not report.failed
+    assert report.converged and not report.failed and report.applied == 3
     assert (remote / "Archivist/Customers/Azure Interior/scan1.jpeg").read_bytes() == b"jpeg bytes"
     assert not (remote / "Archivist/not synced").exists()
     assert SyncItem.objects.filter(connection=connection).count() == 3
@@ -141,7 +141,7 @@ def test_the_command_line_adds_assigns_and_runs(remote, tmp_path):
     assert assigned.exit_code == 0, assigned.output
     ran = runner.invoke(main, ["sync", "run"])
     assert ran.exit_code == 0, ran.output
-    assert "NAS: 2 operations, 0 failed, converged" in ran.output
+    assert "NAS: 2 operations, 0 failed, 0 to retry, converged" in ran.output
     assert (remote / "Archivist/Projects/brief.txt").read_bytes() == b"brief"
     bad = runner.invoke(main, ["connections", "add", "Broken", "--type", "local"])
     assert bad.exit_code == 1 and "path: is required" in bad.output
@@ -156,3 +156,20 @@ def test_open_connector_roots_paths_in_the_root_folder(connection, remote):
     connector.make_folder("inside")
     assert (remote / "Archivist/inside").is_dir()
     assert [entry.path for entry in connector.list_tree()] == ["inside"]
+
+
+def test_the_scheduled_sync_runs_each_active_connection_once_per_interval(
+    connection, customers, remote, settings
+):
+    from archivist.sync.services.cycle import scheduled_sync
+
+    settings.SYNC_INTERVAL = 3600
+    _file(customers, "a.txt", b"a")
+    paused = CloudConnection.objects.create(name="Paused", kind="local", state="paused")
+    assert scheduled_sync() == {"NAS": "2 done, 0 to retry, 0 failed"}
+    assert (remote / "Archivist/Customers/a.txt").exists()
+    assert scheduled_sync() is None, "another process already ran it this interval"
+    paused.refresh_from_db()
+    assert paused.last_run_at is None
+    settings.SYNC_INTERVAL = 0
+    assert scheduled_sync() is None

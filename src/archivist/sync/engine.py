@@ -8,6 +8,7 @@ plans and applies round after round on the updated observation until nothing is 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from typing import BinaryIO, Protocol
 
 from archivist.connectors.base import Connector, Entry, join_path, path_name
 from archivist.connectors.errors import Conflict, ConnectorError, Fatal, NotFound
-from archivist.sync.operations import Operation
+from archivist.sync.operations import Operation, OpKind
 from archivist.sync.planner import Plan, plan
 from archivist.sync.state import BaseItem, Kind, LocalItem, SyncSettings
 
@@ -149,6 +150,9 @@ class Executor:
             base,
             observation,
         )
+        # Transfers run in parallel; bookkeeping (base, observation, local snapshot) is
+        # serialised, and every other operation holds the lock throughout.
+        self._lock = threading.RLock()
 
     # --- observation bookkeeping ---------------------------------------------------------------
 
@@ -181,11 +185,18 @@ class Executor:
     # --- operations ------------------------------------------------------------------------
 
     def apply(self, op: Operation) -> None:
+        """Perform `op`; safe to call from several threads for the operations of one round."""
+        handler = getattr(self, f"_{op.kind.value}")
         try:
-            getattr(self, f"_{op.kind.value}")(op)
+            if op.kind in (OpKind.UPLOAD, OpKind.FETCH):
+                handler(op)
+            else:
+                with self._lock:
+                    handler(op)
         except Conflict:
-            for path in op.touches:
-                self.refresh(path)
+            with self._lock:
+                for path in op.touches:
+                    self.refresh(path)
             raise
 
     def _item(self, key: str | None) -> LocalItem:
@@ -220,16 +231,20 @@ class Executor:
         self._record(item, entry)
 
     def _upload(self, op: Operation) -> None:
-        item = self._item(op.key)
+        with self._lock:
+            item = self._item(op.key)
         with self.local.read(item.key) as stream:
             entry = self.connector.upload(
                 op.path, stream, item.size, if_match=op.etag, if_absent=op.etag is None
             )
-        self._observe(entry)
-        remote_hash = entry.hashes.get("sha256")
-        if entry.size != item.size or (remote_hash and item.sha256 and remote_hash != item.sha256):
-            raise VerificationFailed("the cloud copy differs from what was sent", path=op.path)
-        self._record(item, entry)
+        with self._lock:
+            self._observe(entry)
+            remote_hash = entry.hashes.get("sha256")
+            if entry.size != item.size or (
+                remote_hash and item.sha256 and remote_hash != item.sha256
+            ):
+                raise VerificationFailed("the cloud copy differs from what was sent", path=op.path)
+            self._record(item, entry)
 
     def _move_remote(self, op: Operation) -> None:
         item = self._item(op.key)
@@ -251,14 +266,17 @@ class Executor:
 
     def _fetch(self, op: Operation) -> None:
         assert op.key is not None
-        entry = self.observation.get(op.path) or self.connector.stat(op.path)
+        with self._lock:
+            entry = self.observation.get(op.path)
+        entry = entry or self.connector.stat(op.path)
         with self.connector.open_read(op.path) as stream:
             item = self.local.store_content(op.key, stream, entry.size)
         if item.size != entry.size:
             raise VerificationFailed("the fetched copy has the wrong size", path=op.path)
-        known = self.base.get(op.key)
-        assert known is not None
-        self.base.put(known.with_(etag=op.etag, revision=item.revision, sha256=item.sha256))
+        with self._lock:
+            known = self.base.get(op.key)
+            assert known is not None
+            self.base.put(known.with_(etag=op.etag, revision=item.revision, sha256=item.sha256))
 
     def _parent_key(self, op: Operation) -> str:
         if op.parent is None or op.parent not in self.local.items():

@@ -1,86 +1,62 @@
-"""One sync cycle of a connection: observe, plan and apply rounds, record what happened.
+"""One sync cycle of a connection through the queue: prepare a round, run it, again.
 
-This is the spec's "Launch sync" (`archivist sync run`). Every warning, failure and summary
-goes to the sync log; a critical connection error (refused credentials, unreachable remote)
-pauses the connection and emails its subscribers.
+This is the spec's "Launch sync" (`archivist sync run`) and the scheduled "Prepare sync
+queue" / "Run sync queue" jobs of `archivist serve`. The observation is listed once per cycle
+and kept current from the operations' answers, so later rounds cost no listing.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import logging
-from collections.abc import Mapping
+from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.utils import timezone
 
 from archivist.connectors.base import Entry
 from archivist.connectors.errors import AuthExpired, ConnectorError, Transient
 from archivist.connectors.rooted import RootedConnector
-from archivist.sync.engine import RoundReport, observe, sync_rounds
-from archivist.sync.models import (
-    CloudConnection,
-    ConnectionState,
-    LogLevel,
-    RemoteEntry,
-    SyncItem,
-    SyncLog,
-)
+from archivist.sync.models import CloudConnection, ConnectionState, LogLevel, SyncOperation
 from archivist.sync.planner import PlanRefused
 from archivist.sync.services.connections import open_connector
-from archivist.sync.services.stores import DjangoBaseStore, DjangoLocalStore
-from archivist.sync.state import SyncSettings
+from archivist.sync.services.cycle_log import critical, log
+from archivist.sync.services.queue import OPEN, claim, prepare, run_claimed, worker_name
 
-__all__ = ["log", "run_connection"]
+__all__ = ["CycleReport", "log", "run_connection"]
 
-logger = logging.getLogger(__name__)
-
-
-def log(
-    connection: CloudConnection | None,
-    level: object,
-    message: str,
-    *,
-    operation: str = "",
-    item: str = "",
-) -> None:
-    SyncLog.objects.create(
-        connection=connection, level=str(level), message=message, operation=operation, item=item
-    )
+CLAIM_BATCH = 2000
 
 
-def run_connection(connection: CloudConnection, *, force_deletes: bool = False) -> RoundReport:
-    """Run one full cycle now; returns the report (also logged)."""
-    report = RoundReport()
+@dataclass
+class CycleReport:
+    rounds: int = 0
+    applied: int = 0
+    retried: int = 0
+    failed: int = 0
+    replanned: int = 0
+    converged: bool = False
+
+
+def run_connection(
+    connection: CloudConnection, *, force_deletes: bool = False, max_rounds: int = 100
+) -> CycleReport:
+    """Run one full cycle now; returns the report (also written to the sync log)."""
+    report = CycleReport()
     if connection.state == ConnectionState.PAUSED:
         log(connection, LogLevel.INFO, "paused: nothing synced")
         return report
     try:
         connector = open_connector(connection)
     except ConnectorError as error:
-        _critical(connection, f"cannot open the connection: {error}")
+        critical(connection, f"cannot open the connection: {error}")
         return report
+    assert isinstance(connector, RootedConnector)
     try:
-        assert isinstance(connector, RootedConnector)
-        connector.ensure_root()
-        seen = observe(connector)
+        _rounds(connection, connector, report, force_deletes, max_rounds)
     except (AuthExpired, Transient) as error:
-        _critical(connection, f"the remote cannot be listed: {error}")
+        critical(connection, f"the remote cannot be reached: {error}")
         return report
     except ConnectorError as error:
         log(connection, LogLevel.ERROR, f"the remote cannot be listed: {error}")
         return report
-    options = SyncSettings(
-        case_sensitive=connector.capabilities.case_sensitive,
-        stable_ids=connector.capabilities.stable_ids,
-        max_name_length=connector.capabilities.max_name_length,
-        force_deletes=force_deletes,
-    )
-    local, base = DjangoLocalStore(connection), DjangoBaseStore(connection)
-    try:
-        report = sync_rounds(connector, local, base, options, observation=seen)
     except PlanRefused as error:
         log(connection, LogLevel.CRITICAL, str(error))
         connection.last_error = str(error)
@@ -88,61 +64,68 @@ def run_connection(connection: CloudConnection, *, force_deletes: bool = False) 
         return report
     finally:
         connector.close()
-    for warning in report.warnings:
-        log(connection, LogLevel.WARNING, warning)
-    for op, failure in report.failed:
-        log(connection, LogLevel.ERROR, str(failure), operation=op.kind.value, item=op.path)
-    _remember(connection, seen)
     done = "converged" if report.converged else "left work for the next run"
     log(
         connection,
         LogLevel.INFO,
-        f"{report.applied} operations in {report.rounds} rounds, "
-        f"{len(report.failed)} failed; {done}",
+        f"{report.applied} operations in {report.rounds} rounds, {report.retried} to retry, "
+        f"{report.failed} failed; {done}",
     )
+    connection.refresh_from_db()
     connection.last_run_at = timezone.now()
-    connection.last_error = "" if not report.failed else str(report.failed[-1][1])
+    if report.failed == 0:
+        connection.last_error = ""
     if connection.state == ConnectionState.RESET and report.converged:
         connection.state = ConnectionState.PAUSED  # everything came home: nothing left to sync
     connection.save(update_fields=["last_run_at", "last_error", "state", "updated_at"])
-    return dataclasses.replace(report)
+    return report
 
 
-def _remember(connection: CloudConnection, seen: Mapping[str, Entry]) -> None:
-    """Persist the observation the run ended with (the next run compares against it)."""
-    rows = [
-        RemoteEntry(
-            connection=connection,
-            path=entry.path,
-            is_folder=entry.is_folder,
-            size=entry.size,
-            remote_id=entry.id or "",
-            etag=entry.etag or "",
-            hashes=dict(entry.hashes),
-            modified=entry.modified,
+def _rounds(
+    connection: CloudConnection,
+    connector: RootedConnector,
+    report: CycleReport,
+    force_deletes: bool,
+    max_rounds: int,
+) -> None:
+    observation: dict[str, Entry] | None = None
+    worker = worker_name()
+    while report.rounds < max_rounds:
+        prepared, observation = prepare(
+            connection, connector, force_deletes=force_deletes, observation=observation
         )
-        for entry in seen.values()
-    ]
-    with transaction.atomic():
-        RemoteEntry.objects.filter(connection=connection).delete()
-        RemoteEntry.objects.bulk_create(rows, batch_size=2000)
+        rows = claim(worker, CLAIM_BATCH, connection=connection)
+        if not rows:
+            waiting = SyncOperation.objects.filter(connection=connection, state__in=OPEN)
+            report.converged = prepared.planned == prepared.deferred == 0 and not waiting.exists()
+            return
+        report.rounds += 1
+        settled = run_claimed(rows, observations={connection.pk: observation})
+        report.applied += settled.done
+        report.retried += settled.retried
+        report.failed += settled.failed
+        report.replanned += settled.replanned
+        if settled.paused:
+            return
 
 
-def _critical(connection: CloudConnection, message: str) -> None:
-    log(connection, LogLevel.CRITICAL, message)
-    connection.state = ConnectionState.PAUSED
-    connection.last_error = message
-    connection.save(update_fields=["state", "last_error", "updated_at"])
-    recipients = [user.email for user in connection.subscribers.all() if user.email]
-    if recipients:
-        send_mail(
-            f"Archivist: sync with {connection.name} is paused",
-            f"{message}\n\nFix the connection, then press Reconnect in Archivist.",
-            settings.DEFAULT_FROM_EMAIL,
-            recipients,
+def scheduled_sync() -> dict[str, str] | None:
+    """The scheduler's "Prepare sync queue" + "Run sync queue": a cycle of every active
+    connection, at most once per `ARCHIVIST_SYNC_INTERVAL` across all processes."""
+    import datetime as dt
+
+    from django.conf import settings
+
+    from archivist.documents.services.leases import Lease
+
+    if settings.SYNC_INTERVAL <= 0:
+        return None
+    if not Lease("sync-cycle", dt.timedelta(seconds=settings.SYNC_INTERVAL)).acquire():
+        return None
+    summary = {}
+    for connection in CloudConnection.objects.exclude(state=ConnectionState.PAUSED):
+        report = run_connection(connection)
+        summary[connection.name] = (
+            f"{report.applied} done, {report.retried} to retry, {report.failed} failed"
         )
-
-
-def synced_count(connection: CloudConnection) -> int:
-    count: int = SyncItem.objects.filter(connection=connection).count()
-    return count
+    return summary

@@ -1,0 +1,327 @@
+"""The sync queue: planned operations as rows, claimed by any number of workers.
+
+`prepare(connection)` observes the remote and turns the plan of one round into `SyncOperation`
+rows (one open row per item at most). `claim` hands ready rows to a worker: on PostgreSQL with
+`SELECT … FOR UPDATE SKIP LOCKED`, so workers on any machines never take the same row; a row
+whose worker died (its lease ran out) is taken again. `run_claimed` performs rows in parallel
+and settles each: done, retried later (30 s doubling, capped at 24 h), or failed once its
+attempts are spent (reverse and move operations have their own, smaller budget).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import threading
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import close_old_connections, transaction
+from django.db import connection as db_connection
+from django.db.models import F, Q
+from django.utils import timezone
+
+from archivist.connectors.base import Connector, Entry
+from archivist.connectors.errors import (
+    AuthExpired,
+    Conflict,
+    ConnectorError,
+    RateLimited,
+)
+from archivist.connectors.rooted import RootedConnector
+from archivist.sync.engine import Executor, observe
+from archivist.sync.models import (
+    CloudConnection,
+    ConnectionState,
+    LogLevel,
+    OperationState,
+    RemoteEntry,
+    SyncOperation,
+)
+from archivist.sync.operations import Operation, OpKind
+from archivist.sync.planner import plan
+from archivist.sync.services.connections import open_connector
+from archivist.sync.services.cycle_log import critical, log, remember
+from archivist.sync.services.stores import DjangoBaseStore, DjangoLocalStore
+from archivist.sync.state import DEFAULT_NON_SYNCED_MIMETYPES, SyncSettings
+
+__all__ = ["Prepared", "claim", "prepare", "run_claimed", "worker_name"]
+
+LEASE = dt.timedelta(minutes=15)
+FIRST_RETRY = 30
+LONGEST_RETRY = 24 * 3600
+OPEN = (OperationState.PENDING, OperationState.RUNNING)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+def sync_settings(connector: Connector, *, force_deletes: bool = False) -> SyncSettings:
+    extra = {m.strip() for m in settings.SYNC_NON_SYNCED_MIMETYPES.split(",") if m.strip()}
+    return SyncSettings(
+        case_sensitive=connector.capabilities.case_sensitive,
+        stable_ids=connector.capabilities.stable_ids,
+        max_name_length=connector.capabilities.max_name_length,
+        non_synced_mimetypes=DEFAULT_NON_SYNCED_MIMETYPES | extra,
+        force_deletes=force_deletes,
+    )
+
+
+@dataclass
+class Prepared:
+    planned: int = 0
+    deferred: int = 0
+    already_queued: int = 0
+    failed: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def prepare(
+    connection: CloudConnection,
+    connector: RootedConnector,
+    *,
+    force_deletes: bool = False,
+    observation: dict[str, Entry] | None = None,
+) -> tuple[Prepared, dict[str, Entry]]:
+    """Plan one round from a fresh (or given) observation and queue its operations.
+
+    Raises ConnectorError when the remote cannot be listed and PlanRefused when the observed
+    state looks unsafe; the caller logs and pauses as fits."""
+    if observation is None:
+        connector.ensure_root()
+        observation = observe(connector)
+        remember(connection, observation)
+    local, base = DjangoLocalStore(connection), DjangoBaseStore(connection)
+    options = sync_settings(connector, force_deletes=force_deletes)
+    current = plan(local.items(), observation, base.all(), options)
+    result = Prepared(deferred=current.deferred, warnings=list(current.warnings))
+    open_items = set(
+        SyncOperation.objects.filter(connection=connection, state__in=OPEN).values_list(
+            "item", flat=True
+        )
+    )
+    # A failed operation stays failed until something changes (then the plan differs) or a
+    # person retries it: the same work is not queued again.
+    failed = set(
+        SyncOperation.objects.filter(
+            connection=connection, state=OperationState.FAILED
+        ).values_list("item", "kind", "path", "target", "etag")
+    )
+    now = timezone.now()
+    rows = []
+    for op in current.operations:
+        item = op.key or op.path
+        if item in open_items:
+            result.already_queued += 1
+            continue
+        if (item, op.kind.value, op.path, op.target, op.etag) in failed:
+            result.failed += 1
+            continue
+        rows.append(
+            SyncOperation(
+                connection=connection,
+                kind=op.kind.value,
+                item=item,
+                key=op.key or "",
+                path=op.path,
+                target=op.target,
+                etag=op.etag,
+                parent=op.parent,
+                name=op.name,
+                reverse=op.reverse,
+                reason=op.reason[:255],
+                priority=op.kind.priority,
+                depth=op.path.count("/"),
+                next_attempt_at=now,
+            )
+        )
+    SyncOperation.objects.bulk_create(rows, batch_size=1000)
+    result.planned = len(rows)
+    for warning in current.warnings:
+        log(connection, LogLevel.WARNING, warning)
+    return result, observation
+
+
+def claim(
+    worker: str, limit: int, *, connection: CloudConnection | None = None
+) -> list[SyncOperation]:
+    """Up to `limit` ready rows, now leased to `worker` (first by priority, then parents first,
+    then oldest); rows of paused connections are left alone."""
+    now = timezone.now()
+    ready = Q(state=OperationState.PENDING, next_attempt_at__lte=now) | Q(
+        state=OperationState.RUNNING, lease_until__lt=now
+    )
+    with transaction.atomic():
+        rows = SyncOperation.objects.select_for_update(skip_locked=True).filter(ready)
+        rows = rows.exclude(connection__state=ConnectionState.PAUSED)
+        if connection is not None:
+            rows = rows.filter(connection=connection)
+        chosen = list(
+            rows.order_by("priority", "depth", "next_attempt_at", "id").values_list(
+                "id", flat=True
+            )[:limit]
+        )
+        SyncOperation.objects.filter(id__in=chosen).update(
+            state=OperationState.RUNNING,
+            lease_until=now + LEASE,
+            worker=worker,
+            attempts=F("attempts") + 1,
+        )
+    return list(SyncOperation.objects.filter(id__in=chosen).select_related("connection"))
+
+
+def _operation(row: SyncOperation) -> Operation:
+    return Operation(
+        kind=OpKind(row.kind),
+        key=row.key or None,
+        path=row.path,
+        target=row.target,
+        etag=row.etag,
+        parent=row.parent,
+        name=row.name,
+        reverse=row.reverse,
+        reason=row.reason,
+    )
+
+
+@dataclass
+class _Context:
+    connection: CloudConnection
+    connector: RootedConnector
+    executor: Executor
+
+
+def _context(connection: CloudConnection, observation: Mapping[str, Entry] | None) -> _Context:
+    connector = open_connector(connection)
+    assert isinstance(connector, RootedConnector)
+    if observation is None:
+        observation = {
+            row.path: Entry(
+                path=row.path,
+                is_folder=row.is_folder,
+                size=row.size,
+                id=row.remote_id or None,
+                etag=row.etag or None,
+                hashes=row.hashes,
+                modified=row.modified,
+            )
+            for row in RemoteEntry.objects.filter(connection=connection)
+        }
+    local, base = DjangoLocalStore(connection), DjangoBaseStore(connection)
+    # the caller's observation is updated in place: its next round plans on current facts
+    shared = observation if isinstance(observation, dict) else dict(observation)
+    executor = Executor(connector, local, base, shared)
+    return _Context(connection, connector, executor)
+
+
+@dataclass
+class Settled:
+    done: int = 0
+    retried: int = 0
+    failed: int = 0
+    replanned: int = 0
+    paused: set[str] = field(default_factory=set)
+
+
+def run_claimed(
+    rows: Iterable[SyncOperation],
+    *,
+    observations: Mapping[int, Mapping[str, Entry]] | None = None,
+) -> Settled:
+    """Perform the claimed rows (in parallel) and settle each one."""
+    rows = list(rows)
+    contexts: dict[int, _Context] = {}
+    settled = Settled()
+    lock = threading.Lock()
+    for row in rows:
+        if row.connection_id not in contexts:
+            seen = (observations or {}).get(row.connection_id)
+            try:
+                contexts[row.connection_id] = _context(row.connection, seen)
+            except ConnectorError as error:
+                _settle(row, error, settled, lock)
+    runnable = [row for row in rows if row.connection_id in contexts]
+
+    def perform(row: SyncOperation) -> None:
+        try:
+            contexts[row.connection_id].executor.apply(_operation(row))
+        except ConnectorError as error:
+            _settle(row, error, settled, lock)
+        else:
+            _settle(row, None, settled, lock)
+        finally:
+            if threading.current_thread() is not threading.main_thread():
+                db_connection.close()
+
+    workers = max(1, min(settings.SYNC_TRANSFERS, len(runnable)))
+    if workers == 1:
+        for row in runnable:
+            perform(row)
+    else:
+        with ThreadPoolExecutor(workers, thread_name_prefix="archivist-sync") as pool:
+            list(pool.map(perform, runnable))
+    for context in contexts.values():
+        context.connector.close()
+    close_old_connections()
+    return settled
+
+
+def _settle(
+    row: SyncOperation, error: ConnectorError | None, settled: Settled, lock: threading.Lock
+) -> None:
+    changes: dict[str, object] = {"lease_until": None, "worker": ""}
+    if error is None:
+        changes["state"] = OperationState.DONE
+        changes["last_error"] = ""
+        with lock:
+            settled.done += 1
+    elif isinstance(error, Conflict):
+        # the remote changed under us: nothing was overwritten; the next plan decides again
+        changes["state"] = OperationState.DONE
+        changes["last_error"] = f"re-planned: {error}"
+        log(
+            row.connection, LogLevel.INFO, f"re-planned: {error}", operation=row.kind, item=row.item
+        )
+        with lock:
+            settled.replanned += 1
+    elif isinstance(error, AuthExpired):
+        changes["state"] = OperationState.PENDING
+        changes["attempts"] = max(0, row.attempts - 1)
+        changes["next_attempt_at"] = timezone.now()
+        with lock:
+            first = row.connection.name not in settled.paused
+            settled.paused.add(row.connection.name)
+        if first:
+            critical(row.connection, f"the remote refused the credentials: {error}")
+    else:
+        budget = settings.SYNC_MAX_RETRIES_REVERSE if _blocking(row) else settings.SYNC_MAX_RETRIES
+        changes["last_error"] = str(error)[:2000]
+        if error.retryable and row.attempts < budget:
+            delay = min(FIRST_RETRY * 2 ** (row.attempts - 1), LONGEST_RETRY)
+            if isinstance(error, RateLimited) and error.retry_after:
+                delay = max(delay, int(error.retry_after))
+            changes["state"] = OperationState.PENDING
+            changes["next_attempt_at"] = timezone.now() + dt.timedelta(seconds=delay)
+            with lock:
+                settled.retried += 1
+        else:
+            changes["state"] = OperationState.FAILED
+            reason = "attempts spent" if error.retryable else "not retried"
+            log(
+                row.connection,
+                LogLevel.ERROR,
+                f"failed ({reason}, {row.attempts} attempts): {error}",
+                operation=row.kind,
+                item=row.item,
+            )
+            with lock:
+                settled.failed += 1
+    SyncOperation.objects.filter(pk=row.pk).update(**changes)
+
+
+def _blocking(row: SyncOperation) -> bool:
+    return row.reverse or row.kind in (OpKind.MOVE_REMOTE.value, OpKind.MOVE_LOCAL.value)
