@@ -71,7 +71,16 @@ def serve(host: str | None, port: int | None, *, scheduler: bool) -> None:
         worker.start()
     print(f"Archivist is listening on http://{host}:{port}/  (Ctrl+C stops it)", flush=True)
     try:
-        waitress_serve(application, host=host, port=port, threads=8, ident="archivist")
+        waitress_serve(
+            application,
+            host=host,
+            port=port,
+            threads=8,
+            ident="archivist",
+            # request bodies up to 8 MiB stay in memory (larger ones spool to a file, as the
+            # upload views also do): a small upload is not copied through the disk twice
+            inbuf_overflow=8 * 1024 * 1024,
+        )
     finally:
         if worker is not None:
             worker.stop()

@@ -134,9 +134,9 @@ PREPARE_BATCH = config.integer("ARCHIVIST_PREPARE_BATCH")
 PREPARE_FULL_EVERY_HOURS = config.integer("ARCHIVIST_PREPARE_FULL_EVERY")
 MAX_UPLOAD_BYTES = config.integer("ARCHIVIST_MAX_UPLOAD")
 ZIP_MAX_FILES = config.integer("ARCHIVIST_ZIP_MAX_FILES")
-# Uploads above 1 MiB go to a temporary file, never into memory; the request body itself
+# Uploads above 8 MiB go to a temporary file, never into memory; the request body itself
 # may be as large as the largest upload.
-FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DEFAULT_FROM_EMAIL = config.value("ARCHIVIST_EMAIL_FROM")
 globals().update(config.email_settings(config.value("ARCHIVIST_EMAIL_URL")))
