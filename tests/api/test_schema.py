@@ -31,6 +31,7 @@ DOCUMENTS_PATHS = [
     "/api/attachments/{id}/",
     "/api/attachments/{id}/download/",
     "/api/attachments/{id}/preview/",
+    "/api/cloud/{connection}/{path}",
     "/api/tags/",
     "/api/tags/{id}/",
     "/api/tags/{id}/archive/",

@@ -173,3 +173,35 @@ def test_the_scheduled_sync_runs_each_active_connection_once_per_interval(
     assert paused.last_run_at is None
     settings.SYNC_INTERVAL = 0
     assert scheduled_sync() is None
+
+
+def test_a_cloud_only_file_downloads_through_archivist(
+    connection, customers, remote, admin_client, client, django_user_model
+):
+    run_connection(connection)
+    (remote / "Archivist/Customers/photo.png").write_bytes(b"\x89PNG cloud bytes")
+    run_connection(connection)
+    photo = Attachment.objects.get(name="photo.png")
+    assert photo.blob == ""
+    download = admin_client.get(f"/api/attachments/{photo.pk}/download/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"\x89PNG cloud bytes"
+    assert download["Content-Length"] == "16"
+    by_link = admin_client.get(photo.url)
+    assert by_link.status_code == 200 and b"".join(by_link.streaming_content).endswith(b"bytes")
+    preview = admin_client.get(f"/api/attachments/{photo.pk}/preview/")
+    assert preview.status_code == 200 and "inline" in preview["Content-Disposition"]
+    preview.close()  # as a server does: the cloud stream is closed unread
+    # someone who may not read the folder gets nothing, by either route
+    owner = django_user_model.objects.create_user("owner", password="pw")
+    customers.users.add(owner)
+    stranger = django_user_model.objects.create_user("stranger", password="pw")
+    client.force_login(stranger)
+    assert client.get(f"/api/attachments/{photo.pk}/download/").status_code == 403
+    assert client.get(photo.url).status_code == 403
+    # gone from the cloud: a clear 404, not a broken stream
+    (remote / "Archivist/Customers/photo.png").unlink()
+    missing = admin_client.get(f"/api/attachments/{photo.pk}/download/")
+    assert missing.status_code == 404
+    assert "no longer in the cloud" in missing.json()["detail"]
+    assert admin_client.get(f"/api/cloud/{connection.pk}/nothing/here.txt").status_code == 404

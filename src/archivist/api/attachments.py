@@ -11,14 +11,14 @@ from django.http import HttpResponseRedirect
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from archivist.api import objects, uploads
-from archivist.api.downloads import FileContentNegotiation, file_response
+from archivist.api.downloads import FileContentNegotiation, cloud_response, file_response
 from archivist.api.fields import IdListField, NameField, StrictSerializer, check_name, id_list
 from archivist.api.permissions import FileManager, InternalUser
 from archivist.api.serializers import AttachmentPageSerializer, AttachmentSerializer
@@ -26,6 +26,7 @@ from archivist.documents.services import attachments as attachment_service
 from archivist.documents.services import listing
 from archivist.documents.services.access import folder_access
 from archivist.documents.services.attachments import FileTooLarge
+from archivist.sync.services.cloud_files import cloud_copy, cloud_copy_at
 
 TAG = ["attachments"]
 FILE_RESPONSES: dict[Any, Any] = {
@@ -230,6 +231,9 @@ class AttachmentDownloadView(APIView):
     def get(self, request: Request, pk: int) -> Any:
         attachment = objects.readable_attachment(pk, folder_access(request.user))
         if not attachment.is_file:
+            copy = cloud_copy(attachment)
+            if copy is not None:
+                return cloud_response(attachment, copy, inline=False)
             return HttpResponseRedirect(attachment.url)
         return file_response(request, attachment, inline=False)
 
@@ -247,9 +251,31 @@ class AttachmentPreviewView(APIView):
     )
     def get(self, request: Request, pk: int) -> Any:
         attachment = objects.readable_attachment(pk, folder_access(request.user))
+        copy = cloud_copy(attachment)
+        if copy is not None and attachment.mimetype in attachment_service.PREVIEWABLE:
+            return cloud_response(attachment, copy, inline=True)
         if not attachment_service.is_previewable(attachment):
             raise NotPreviewable()
         return file_response(request, attachment, inline=True)
+
+
+class CloudFileView(APIView):
+    """`/api/cloud/<connection>/<path>`: the link a cloud-only attachment carries."""
+
+    permission_classes = [InternalUser]
+    content_negotiation_class = FileContentNegotiation
+
+    @extend_schema(
+        tags=TAG,
+        responses=FILE_RESPONSES,
+        summary="Download a file kept only in the cloud, by its cloud path",
+    )
+    def get(self, request: Request, connection: int, path: str) -> Any:
+        copy = cloud_copy_at(connection, path)
+        if copy is None:
+            raise NotFound(f"no synced file at {path!r}")
+        attachment = objects.readable_attachment(copy.attachment_id, folder_access(request.user))
+        return cloud_response(attachment, copy, inline=False)
 
 
 def _file_name(name: str) -> str:

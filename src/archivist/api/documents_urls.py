@@ -53,6 +53,11 @@ urlpatterns = [
         "attachments/<int:pk>/", attachments.AttachmentDetailView.as_view(), name="api-attachment"
     ),
     path(
+        "cloud/<int:connection>/<path:path>",
+        attachments.CloudFileView.as_view(),
+        name="api-cloud-file",
+    ),
+    path(
         "attachments/<int:pk>/download/",
         attachments.AttachmentDownloadView.as_view(),
         name="api-attachment-download",

@@ -9,6 +9,7 @@ matches. The ETag is the blob's SHA-256, so it changes exactly when the content 
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -117,6 +118,37 @@ def file_response(request: Any, attachment: Attachment, *, inline: bool) -> Http
     response["Content-Length"] = str(length)
     response["Accept-Ranges"] = "bytes"
     response["ETag"] = etag
+    response["Content-Disposition"] = archives.content_disposition(
+        attachment.name, "inline" if inline else "attachment"
+    )
+    for name, value in SAFETY_HEADERS.items():
+        response[name] = value
+    return response
+
+
+def cloud_response(attachment: Attachment, copy: Any, *, inline: bool) -> HttpResponseBase:
+    """The bytes of a file kept only in the cloud, streamed from there (200, no ranges)."""
+    from archivist.connectors.errors import ConnectorError
+    from archivist.connectors.errors import NotFound as RemoteNotFound
+    from archivist.sync.services.cloud_files import CloudStream
+
+    try:
+        stream = CloudStream(copy)
+    except RemoteNotFound:
+        raise NotFound(f"{attachment.name!r} is no longer in the cloud") from None
+    except ConnectorError as error:
+        response = HttpResponse(
+            json.dumps({"detail": f"the cloud copy cannot be read now: {error}"}),
+            status=502,
+            content_type="application/json",
+        )
+        return response
+    response = StreamingHttpResponse(
+        stream, content_type=attachment.mimetype or "application/octet-stream"
+    )
+    response["Content-Length"] = str(attachment.size)
+    if copy.etag:
+        response["ETag"] = f'"{copy.etag.strip(chr(34))}"'
     response["Content-Disposition"] = archives.content_disposition(
         attachment.name, "inline" if inline else "attachment"
     )
