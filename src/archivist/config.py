@@ -86,6 +86,16 @@ SETTINGS: tuple[Setting, ...] = (
         "odoo.spreadsheet).",
     ),
     Setting(
+        "ARCHIVIST_SYNC_LOG_DAYS",
+        "30",
+        "Days sync log lines are kept (at least 3); the scheduler deletes older ones daily.",
+    ),
+    Setting(
+        "ARCHIVIST_SYNC_LOG_EXPORT_LINES",
+        "10000",
+        "Most lines a sync log export (CSV) holds, newest first.",
+    ),
+    Setting(
         "ARCHIVIST_PREPARE_BUDGET",
         "200000",
         "Most records one scheduled 'Prepare folders' run evaluates; the next run resumes.",

@@ -48,12 +48,14 @@ def _jobs() -> list[tuple[str, Callable[[], object]]]:
     from archivist.documents.services.prepare_folders import prepare_folders
     from archivist.documents.services.shares import expire_shares
     from archivist.sync.services.cycle import scheduled_sync
+    from archivist.sync.services.logs import daily_log_cleaning
 
     return [
         ("prepare folders", lambda: prepare_folders().as_dict()),
         ("expired shares archived", expire_shares),
         ("blob garbage collection", daily_garbage_collection),
         ("sync", scheduled_sync),
+        ("sync log lines deleted", daily_log_cleaning),
     ]
 
 

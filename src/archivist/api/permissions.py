@@ -29,3 +29,10 @@ class FileManager(InternalUser):
 
     def has_permission(self, request: Any, view: Any) -> bool:
         return super().has_permission(request, view) and roles.has_file_manager(request.user)
+
+
+class Administrator(InternalUser):
+    message = "this needs the group Administration"
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return super().has_permission(request, view) and roles.is_administrator(request.user)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("archivist.api.documents_urls")),
     path("", include("archivist.api.shares_urls")),
+    path("", include("archivist.api.sync_urls")),
 ]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from archivist.api import sync
+
+urlpatterns = [
+    path("sync/connections/", sync.ConnectionListView.as_view(), name="api-sync-connections"),
+    path("sync/operations/", sync.OperationListView.as_view(), name="api-sync-operations"),
+    path("sync/logs/", sync.LogListView.as_view(), name="api-sync-logs"),
+    path("sync/logs.csv", sync.LogExportView.as_view(), name="api-sync-logs-csv"),
+]
