@@ -153,3 +153,42 @@ def worker(once: bool, idle: float) -> None:
             return
         else:
             time.sleep(idle)
+
+
+@connections.command("pause")
+@click.argument("name")
+@_fails_cleanly
+def connections_pause(name: str) -> None:
+    """Stop syncing NAME until `reconnect`."""
+    from archivist.sync.services.states import pause
+
+    pause(_connection(name))
+    click.echo(f"{name!r} paused")
+
+
+@connections.command("reconnect")
+@click.argument("name")
+@_fails_cleanly
+def connections_reconnect(name: str) -> None:
+    """Sync NAME again (after a pause, or new credentials: `connections add` updates them)."""
+    from archivist.sync.services.states import reconnect
+
+    reconnect(_connection(name))
+    click.echo(f"{name!r} reconnected")
+
+
+@connections.command("reset")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="do it (without it, only show what would come back)")
+@_fails_cleanly
+def connections_reset(name: str, yes: bool) -> None:
+    """Reverse sync of everything on NAME: every file comes back and leaves the cloud."""
+    from archivist.sync.services.states import reset, reset_impact
+
+    connection = _connection(name)
+    impact = reset(connection) if yes else reset_impact(connection)
+    click.echo(
+        f"{impact.files} files and {impact.folders} folders come back; "
+        f"{impact.files_to_download} files ({impact.bytes_to_download} bytes) are downloaded"
+        + ("" if yes else "\nrun again with --yes to reset")
+    )

@@ -71,6 +71,31 @@ def test_every_sync_endpoint_is_for_administrators_only(endpoint, client, django
     assert client.get(endpoint).status_code in (401, 403)
 
 
+def test_pause_reconnect_and_reset_for_administrators_only(admin, bucket, django_user_model):
+    from django.test import Client
+
+    base = f"/api/sync/connections/{bucket.pk}"
+    clerk = django_user_model.objects.create_user("clerk", password="pw")
+    client = Client()  # not the administrator's
+    client.force_login(clerk)
+    for action in ("pause/", "reconnect/", "reset/"):
+        assert client.post(f"{base}/{action}", {"confirm": True}).status_code == 403
+    assert client.get(f"{base}/reset/").status_code == 403
+    assert admin.post(f"{base}/pause/").json()["state"] == "paused"
+    assert admin.post(f"{base}/reconnect/").json()["state"] == "active"
+    preview = admin.get(f"{base}/reset/").json()
+    assert preview == {"folders": 0, "files": 0, "files_to_download": 0, "bytes_to_download": 0}
+    refused = admin.post(f"{base}/reset/", {"confirm": False}, content_type="application/json")
+    assert refused.status_code == 400 and "confirm" in refused.json()
+    bucket.refresh_from_db()
+    assert bucket.state == "active"
+    done = admin.post(f"{base}/reset/", {"confirm": True}, content_type="application/json")
+    assert done.status_code == 200
+    bucket.refresh_from_db()
+    assert bucket.state == "reset"
+    assert admin.post("/api/sync/connections/9999/pause/").status_code == 404
+
+
 def test_connections_never_show_secrets(admin, bucket):
     body = admin.get("/api/sync/connections/").content
     assert b"Bucket" in body and b"top-secret-value" not in body and b"secret_key" not in body

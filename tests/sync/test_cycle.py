@@ -205,3 +205,46 @@ def test_a_cloud_only_file_downloads_through_archivist(
     assert missing.status_code == 404
     assert "no longer in the cloud" in missing.json()["detail"]
     assert admin_client.get(f"/api/cloud/{connection.pk}/nothing/here.txt").status_code == 404
+
+
+def test_reset_brings_everything_home_then_pauses(connection, customers, remote):
+    from archivist.sync.services.states import reconnect, reset, reset_impact
+
+    _file(customers, "kept.txt", b"kept here")
+    run_connection(connection)
+    (remote / "Archivist/Customers/cloud.txt").write_bytes(b"only in the cloud")
+    run_connection(connection)
+    impact = reset_impact(connection)
+    assert (impact.folders, impact.files, impact.files_to_download) == (1, 2, 1)
+    assert impact.bytes_to_download == len(b"only in the cloud")
+    reset(connection)
+    report = run_connection(connection)
+    assert report.converged
+    assert list((remote / "Archivist").iterdir()) == []
+    cloud = Attachment.objects.get(name="cloud.txt")
+    assert cloud.blob and cloud.size == 17
+    assert Attachment.objects.get(name="kept.txt").blob
+    connection.refresh_from_db()
+    assert connection.state == ConnectionState.PAUSED
+    assert SyncItem.objects.filter(connection=connection).count() == 0
+    reconnect(connection)
+    run_connection(connection)
+    assert (remote / "Archivist/Customers/cloud.txt").read_bytes() == b"only in the cloud"
+
+
+def test_the_command_line_previews_and_resets(connection, customers, remote):
+    runner = CliRunner()
+    _file(customers, "a.txt", b"a")
+    run_connection(connection)
+    preview = runner.invoke(main, ["connections", "reset", "NAS"])
+    assert preview.exit_code == 0 and "1 files and 1 folders come back" in preview.output
+    assert "--yes" in preview.output
+    connection.refresh_from_db()
+    assert connection.state == ConnectionState.ACTIVE, "a preview changes nothing"
+    assert runner.invoke(main, ["connections", "reset", "NAS", "--yes"]).exit_code == 0
+    connection.refresh_from_db()
+    assert connection.state == ConnectionState.RESET
+    assert runner.invoke(main, ["connections", "pause", "NAS"]).exit_code == 0
+    assert runner.invoke(main, ["connections", "reconnect", "NAS"]).exit_code == 0
+    connection.refresh_from_db()
+    assert connection.state == ConnectionState.ACTIVE

@@ -9,13 +9,14 @@ from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from archivist.api.permissions import Administrator
 from archivist.sync.models import CloudConnection, OperationState, SyncLog, SyncOperation
+from archivist.sync.services import states
 from archivist.sync.services.logs import LEVELS, csv_lines, filtered_logs
 
 TAG = ["sync"]
@@ -81,6 +82,73 @@ class ConnectionListView(APIView):
     @extend_schema(tags=TAG, responses=ConnectionSerializer(many=True), summary="Connections")
     def get(self, request: Request) -> Response:
         return Response(ConnectionSerializer(CloudConnection.objects.all(), many=True).data)
+
+
+class ResetImpactSerializer(serializers.Serializer[Any]):
+    folders = serializers.IntegerField()
+    files = serializers.IntegerField()
+    files_to_download = serializers.IntegerField()
+    bytes_to_download = serializers.IntegerField()
+
+
+class ConfirmSerializer(serializers.Serializer[Any]):
+    confirm = serializers.BooleanField()
+
+
+def _connection(pk: int) -> CloudConnection:
+    found = CloudConnection.objects.filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"no connection {pk}")
+    return found
+
+
+class ConnectionPauseView(APIView):
+    permission_classes = [Administrator]
+
+    @extend_schema(tags=TAG, request=None, responses=ConnectionSerializer, summary="Pause")
+    def post(self, request: Request, pk: int) -> Response:
+        connection = _connection(pk)
+        states.pause(connection)
+        return Response(ConnectionSerializer(connection).data)
+
+
+class ConnectionReconnectView(APIView):
+    permission_classes = [Administrator]
+
+    @extend_schema(
+        tags=TAG, request=None, responses=ConnectionSerializer, summary="Reconnect (sync again)"
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        connection = _connection(pk)
+        states.reconnect(connection)
+        return Response(ConnectionSerializer(connection).data)
+
+
+class ConnectionResetView(APIView):
+    permission_classes = [Administrator]
+
+    @extend_schema(
+        tags=TAG,
+        responses=ResetImpactSerializer,
+        summary="What a reset would bring back (folders, files, bytes to download)",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        impact = states.reset_impact(_connection(pk))
+        return Response(ResetImpactSerializer(impact).data)
+
+    @extend_schema(
+        tags=TAG,
+        request=ConfirmSerializer,
+        responses=ResetImpactSerializer,
+        summary="Reset: reverse sync of everything (needs {confirm: true})",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        connection = _connection(pk)
+        confirm = ConfirmSerializer(data=request.data)
+        confirm.is_valid(raise_exception=True)
+        if not confirm.validated_data["confirm"]:
+            raise ValidationError({"confirm": "a reset brings every file back: confirm it"})
+        return Response(ResetImpactSerializer(states.reset(connection)).data)
 
 
 class OperationListView(APIView):

@@ -4,6 +4,21 @@ from archivist.api import sync
 
 urlpatterns = [
     path("sync/connections/", sync.ConnectionListView.as_view(), name="api-sync-connections"),
+    path(
+        "sync/connections/<int:pk>/pause/",
+        sync.ConnectionPauseView.as_view(),
+        name="api-sync-connection-pause",
+    ),
+    path(
+        "sync/connections/<int:pk>/reconnect/",
+        sync.ConnectionReconnectView.as_view(),
+        name="api-sync-connection-reconnect",
+    ),
+    path(
+        "sync/connections/<int:pk>/reset/",
+        sync.ConnectionResetView.as_view(),
+        name="api-sync-connection-reset",
+    ),
     path("sync/operations/", sync.OperationListView.as_view(), name="api-sync-operations"),
     path("sync/logs/", sync.LogListView.as_view(), name="api-sync-logs"),
     path("sync/logs.csv", sync.LogExportView.as_view(), name="api-sync-logs-csv"),
