@@ -353,4 +353,8 @@ def _stats_text(summary: dict[str, Any]) -> str:
 import archivist.cli_sync  # noqa: E402, F401  (registers `connections` and `sync`)
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    # `python -m archivist.cli`: run the importable module's group, on which the other command
+    # modules registered their commands
+    from archivist.cli import main as registered
+
+    registered()

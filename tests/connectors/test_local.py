@@ -48,3 +48,21 @@ def test_no_temporary_file_is_left_or_listed(connector: LocalConnector) -> None:
     put(connector, "a.txt", b"a")
     put(connector, "a.txt", b"b")
     assert sorted(p.name for p in connector.root.iterdir()) == ["a.txt"]
+
+
+def test_temporary_files_of_dead_uploads_are_removed_after_an_hour(
+    connector: LocalConnector,
+) -> None:
+    import os
+    import time
+
+    from archivist.connectors.local import TEMP_PREFIX
+
+    stale = connector.root / f"{TEMP_PREFIX}dead"
+    fresh = connector.root / f"{TEMP_PREFIX}running"
+    stale.write_bytes(b"half an upload")
+    fresh.write_bytes(b"an upload going on")
+    hour_ago = time.time() - 3700
+    os.utime(stale, (hour_ago, hour_ago))
+    assert list(connector.list_tree()) == []
+    assert not stale.exists() and fresh.exists()

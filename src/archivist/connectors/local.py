@@ -11,6 +11,7 @@ import hashlib
 import os
 import shutil
 import stat as stat_module
+import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
@@ -35,6 +36,7 @@ from archivist.connectors.options import ConnectorType, Option
 __all__ = ["CONNECTOR_TYPE", "LocalConnector"]
 
 TEMP_PREFIX = ".archivist-tmp-"
+STALE_TEMP_SECONDS = 3600
 CHUNK = 1 << 20
 
 
@@ -81,7 +83,10 @@ class LocalConnector:
             with _translated(folder):
                 children = sorted(os.scandir(self._real(folder)), key=lambda item: item.name)
             for child in children:
-                if child.name.startswith(TEMP_PREFIX) or child.is_symlink():
+                if child.name.startswith(TEMP_PREFIX):
+                    _drop_if_stale(child)
+                    continue
+                if child.is_symlink():
                     continue
                 child_path = join_path(folder, child.name)
                 with _translated(child_path):
@@ -191,6 +196,15 @@ class LocalConnector:
             raise PreconditionFailed("the item is gone since it was observed", path=path) from None
         if current != expected:
             raise PreconditionFailed("the item changed since it was observed", path=path)
+
+
+def _drop_if_stale(entry: os.DirEntry[str]) -> None:
+    """A temporary file an hour old belongs to an upload that died (a killed process)."""
+    try:
+        if time.time() - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMP_SECONDS:
+            os.unlink(entry.path)
+    except OSError:
+        return  # another process removed it, or it is not ours to remove
 
 
 def _copy(content: BinaryIO, output: BinaryIO, size: int, digest: Any, path: str) -> None:

@@ -8,6 +8,8 @@ plans and applies round after round on the updated observation until nothing is 
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, suppress
@@ -337,6 +339,22 @@ class Executor:
             self._record(item, entry)
         if known is not None and known.path != entry.path:
             self.base.rewrite_below(item.key)
+
+    def _compare(self, op: Operation) -> None:
+        """Read the remote file: the local one if the SHA-256 matches (recorded as synced);
+        otherwise its hash joins the observation, so the next plan keeps both."""
+        item = self._item(op.key)
+        digest = hashlib.sha256()
+        size = 0
+        with self.connector.open_read(op.path) as stream:
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+        entry = self.observation.get(op.path) or self.connector.stat(op.path)
+        known = dataclasses.replace(entry, hashes={**entry.hashes, "sha256": digest.hexdigest()})
+        self._observe(known)
+        if size == item.size and digest.hexdigest() == item.sha256:
+            self._record(item, known)
 
     def _forget(self, op: Operation) -> None:
         assert op.key is not None

@@ -33,6 +33,8 @@ class OpKind(StrEnum):
     KEEP_CONFLICT = "keep_conflict"
     # reverse sync: bring the bytes home before the remote copy goes
     FETCH = "fetch"
+    # identity: read the remote file to see whether it is the local one (no usable hash)
+    COMPARE = "compare"
     # bookkeeping
     LINK = "link"
     FORGET = "forget"
@@ -41,7 +43,7 @@ class OpKind(StrEnum):
     def side(self) -> Side:
         if self in _REMOTE:
             return Side.REMOTE
-        if self in (OpKind.LINK, OpKind.FORGET):
+        if self in (OpKind.LINK, OpKind.FORGET, OpKind.COMPARE):
             return Side.BOOK
         return Side.LOCAL
 
@@ -57,6 +59,7 @@ _PRIORITY = {
     OpKind.MOVE_REMOTE: 1,
     OpKind.MOVE_LOCAL: 1,
     OpKind.LINK: 2,
+    OpKind.COMPARE: 2,
     OpKind.FORGET: 2,
     OpKind.MAKE_FOLDER: 3,
     OpKind.IMPORT_FOLDER: 3,

@@ -130,6 +130,7 @@ class _Planner:
         self.key_at_path: dict[str, str] = {}
         self.desired: dict[str, str] = {}
         self.links: dict[str, Entry] = {}
+        self.compare: dict[str, Entry] = {}
         self.ops: list[Operation] = []
         self.warnings: list[str] = []
         self.deletes = 0
@@ -237,7 +238,15 @@ class _Planner:
                 return True
             holder = self.key_at_path.get(path)
             if holder is None:
-                return path not in self.claimed and self._may_link(item, self.remote[path])
+                if path in self.claimed:
+                    return False
+                entry = self.remote[path]
+                if self._may_link(item, entry):
+                    return True
+                if self._may_be_same(item, entry):
+                    self.compare[item.key] = entry
+                    return True
+                return False
             # held by this item, or by a sibling that will make room; never by a stranger
             return holder == item.key or holder in group
 
@@ -255,8 +264,20 @@ class _Planner:
             self.desired[item.key] = join_path(folder_path, candidate)
             path = occupied.get(folded)
             if path is not None and self.key_at_path.get(path) is None:
-                self.links[item.key] = self.remote[path]
+                if item.key not in self.compare:
+                    self.links[item.key] = self.remote[path]
                 self.claimed.add(path)
+
+    def _may_be_same(self, item: LocalItem, entry: Entry) -> bool:
+        """Same size, but the remote gives no SHA-256 to tell: read it to find out (an upload
+        whose answer was lost, or a crash before its bookkeeping, leaves exactly this)."""
+        return (
+            item.kind is Kind.FILE
+            and not entry.is_folder
+            and entry.size == item.size
+            and item.sha256 is not None
+            and "sha256" not in entry.hashes
+        )
 
     def _may_link(self, item: LocalItem, entry: Entry) -> bool:
         """An item may adopt an unknown remote item at its path when they are the same."""
@@ -333,7 +354,9 @@ class _Planner:
 
     def _create(self, item: LocalItem) -> None:
         path = self.desired[item.key]
-        if item.key in self.links:
+        if item.key in self.compare:
+            self._emit(OpKind.COMPARE, item.key, path, etag=self.compare[item.key].etag)
+        elif item.key in self.links:
             self._emit(OpKind.LINK, item.key, path, etag=self.links[item.key].etag)
         elif item.kind is Kind.FOLDER:
             self._emit(OpKind.MAKE_FOLDER, item.key, path)
@@ -342,6 +365,9 @@ class _Planner:
 
     def _restore(self, item: LocalItem, known: BaseItem) -> None:
         path = self.desired[item.key]
+        if item.key in self.compare:
+            self._emit(OpKind.COMPARE, item.key, path, etag=self.compare[item.key].etag)
+            return
         if item.key in self.links:
             self._emit(OpKind.LINK, item.key, path, etag=self.links[item.key].etag)
             return

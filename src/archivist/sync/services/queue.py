@@ -146,11 +146,39 @@ def prepare(
     return result, observation
 
 
+def release_dead_workers() -> int:
+    """Rows leased by a worker process of this machine that no longer runs are ready again at
+    once (a process killed on another machine releases its rows when its lease runs out)."""
+    host = socket.gethostname()
+    released = 0
+    running = SyncOperation.objects.filter(
+        state=OperationState.RUNNING, worker__startswith=f"{host}:"
+    )
+    for worker in set(running.values_list("worker", flat=True)):
+        pid = worker.split(":")[1] if worker.count(":") >= 2 else ""
+        if pid.isdigit() and not _alive(int(pid)):
+            released += running.filter(worker=worker).update(
+                state=OperationState.PENDING, lease_until=None, worker=""
+            )
+    return released
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def claim(
     worker: str, limit: int, *, connection: CloudConnection | None = None
 ) -> list[SyncOperation]:
     """Up to `limit` ready rows, now leased to `worker` (first by priority, then parents first,
     then oldest); rows of paused connections are left alone."""
+    release_dead_workers()
     now = timezone.now()
     ready = Q(state=OperationState.PENDING, next_attempt_at__lte=now) | Q(
         state=OperationState.RUNNING, lease_until__lt=now
