@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import admin
 
+from archivist.sync.admin_forms import ConnectionForm, form_for, option_field_names
 from archivist.sync.models import (
     CloudConnection,
     FolderConnection,
@@ -18,11 +19,22 @@ from archivist.sync.models import (
 
 @admin.register(CloudConnection)
 class CloudConnectionAdmin(admin.ModelAdmin):
+    """Options come from the connector's declaration (`admin_forms.ConnectionForm`)."""
+
+    form = ConnectionForm
     list_display = ("name", "kind", "root_folder", "state", "last_run_at", "last_error")
     list_filter = ("kind", "state")
     search_fields = ("name",)
-    exclude = ("secrets",)  # encrypted; set through `archivist connections add`
+    readonly_fields = ("last_run_at", "last_error")
     filter_horizontal = ("subscribers",)
+
+    def get_fields(self, request: Any, obj: Any = None) -> list[str]:
+        base = ["name", "kind", "root_folder", "state", "subscribers"]
+        return base + option_field_names(obj) + list(self.readonly_fields)
+
+    def get_form(self, request: Any, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        kwargs["form"] = form_for(obj)
+        return super().get_form(request, obj, change, **kwargs)
 
 
 @admin.register(FolderConnection)
