@@ -84,6 +84,9 @@ class Capabilities:
     """The server itself checks `if_match`/`if_absent` atomically (else a stat just before)."""
     real_folders: bool = True
     """Folders are items of their own; False for key stores where folders are key prefixes."""
+    folder_etags_cover_content: bool = False
+    """A folder's ETag changes whenever anything below it changes (Nextcloud, ownCloud): an
+    unchanged folder need not be listed again."""
     change_feed: bool = False
     """The connector implements `SupportsChangeFeed`."""
     public_links: bool = False

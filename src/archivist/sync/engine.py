@@ -382,8 +382,32 @@ class RoundReport:
     converged: bool = False
 
 
-def observe(connector: Connector) -> dict[str, Entry]:
-    return {entry.path: entry for entry in connector.list_tree()}
+def observe(connector: Connector, previous: Mapping[str, Entry] | None = None) -> dict[str, Entry]:
+    """List the remote. With the `previous` observation, folders whose ETag did not change are
+    not descended into where the connector can skip them (Nextcloud folder ETags change when
+    anything below changes): their content is taken from `previous`."""
+    if not previous or not connector.capabilities.folder_etags_cover_content:
+        return {entry.path: entry for entry in connector.list_tree()}
+    skipped: list[str] = []
+
+    def unchanged(folder: Entry) -> bool:
+        before = previous.get(folder.path)
+        same = before is not None and before.is_folder and before.etag == folder.etag
+        if same and folder.etag:
+            skipped.append(folder.path)
+            return True
+        return False
+
+    seen = {entry.path: entry for entry in connector.list_tree(skip=unchanged)}
+    listed_below = {path.rpartition("/")[0] for path in seen}
+    for folder in skipped:
+        if folder in listed_below:
+            continue  # the connector listed it anyway: what it said is current
+        prefix = f"{folder}/"
+        for path, entry in previous.items():
+            if path.startswith(prefix):
+                seen.setdefault(path, entry)
+    return seen
 
 
 def sync_rounds(

@@ -104,6 +104,7 @@ class WebDavConnector:
         self.owncloud_like = self.flavour is not Flavour.GENERIC
         self.capabilities = Capabilities(
             stable_ids=self.owncloud_like,
+            folder_etags_cover_content=self.owncloud_like,
             hash_types=frozenset(),  # oc:checksums exist only for files uploaded with one
             mtime_precision_seconds=1.0,
             case_sensitive=True,

@@ -93,7 +93,7 @@ def prepare(
     state looks unsafe; the caller logs and pauses as fits."""
     if observation is None:
         connector.ensure_root()
-        observation = observe(connector)
+        observation = observe(connector, _remembered(connection))
         remember(connection, observation)
     local, base = DjangoLocalStore(connection), DjangoBaseStore(connection)
     options = sync_settings(connector, force_deletes=force_deletes)
@@ -171,6 +171,22 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _remembered(connection: CloudConnection) -> dict[str, Entry]:
+    """The observation the last cycle ended with (for folder-ETag skipping)."""
+    return {
+        row.path: Entry(
+            path=row.path,
+            is_folder=row.is_folder,
+            size=row.size,
+            id=row.remote_id or None,
+            etag=row.etag or None,
+            hashes=row.hashes,
+            modified=row.modified,
+        )
+        for row in RemoteEntry.objects.filter(connection=connection)
+    }
 
 
 def claim(
