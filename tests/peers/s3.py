@@ -25,6 +25,8 @@ from typing import Any
 
 import pytest
 
+from tests.peers.shared import shared
+
 ROOT = Path(__file__).resolve().parents[2]
 BUCKET = "archivist-test"
 
@@ -92,7 +94,8 @@ def moto_server(*, refuse_credentials: bool = False) -> Iterator[S3Peer]:
 
 @pytest.fixture(scope="session")
 def s3_server() -> Iterator[S3Peer]:
-    with moto_server() as peer:
+    """The moto server, one per test process whichever modules use it."""
+    with shared("moto", moto_server) as peer:
         yield peer
 
 

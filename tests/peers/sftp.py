@@ -30,11 +30,15 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 import asyncssh
+import pytest
+
+from tests.peers.shared import shared
 
 USER = "archivist-sftp-test"
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -250,6 +254,23 @@ def start_asyncssh() -> SftpPeer:
         home_remote="/",
         server=server,
     )
+
+
+@contextlib.contextmanager
+def asyncssh_running() -> Iterator[SftpPeer]:
+    peer = start_asyncssh()
+    try:
+        yield peer
+    finally:
+        peer.stop()
+
+
+@pytest.fixture(scope="session")
+def asyncssh_server() -> Iterator[SftpPeer]:
+    """An asyncssh server, one per test process whichever modules use this fixture. Do not stall
+    it or drop its connections (tests that do start their own with `start_asyncssh`)."""
+    with shared("asyncssh", asyncssh_running) as peer:
+        yield peer
 
 
 # --- OpenSSH ------------------------------------------------------------------------------------

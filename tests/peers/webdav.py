@@ -49,6 +49,7 @@ from wsgidav.fs_dav_provider import FileResource, FilesystemProvider, FolderReso
 from wsgidav.wsgidav_app import WsgiDAVApp
 
 from tests.peers.ocs import OcsShares
+from tests.peers.shared import shared
 
 USER = "alice"
 PASSWORD = "correct horse battery staple"
@@ -404,6 +405,7 @@ def wsgidav_server() -> Iterator[WebDavPeer]:
 
 @pytest.fixture(scope="session")
 def webdav_server() -> Iterator[WebDavPeer]:
+    """The wsgidav server, one per test process whichever modules use it."""
     logging.getLogger("wsgidav").setLevel(logging.CRITICAL)
-    with wsgidav_server() as peer:
+    with shared("wsgidav", wsgidav_server) as peer:
         yield peer

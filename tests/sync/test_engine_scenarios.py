@@ -1,54 +1,15 @@
 """The spec's "Folders Sync" and "Files Sync" cases, run through planner and executor.
 
-These run against the in-memory remote; the same scenarios run against every real peer once the
-sync queue is in place.
+These run against the in-memory remote; `test_golden.py` runs the same scenarios against every
+real peer.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import io
-
 import pytest
 
-from archivist.connectors.memory import MemoryConnector
-from archivist.sync.engine import MemoryBase, sync_rounds
 from archivist.sync.planner import DeleteGuardTripped, RemoteLooksEmpty, plan
-from archivist.sync.state import SyncSettings
-from tests.sync.model import MemoryLocal
-
-
-class World:
-    def __init__(self, *, stable_ids: bool = True):
-        self.remote = MemoryConnector(stable_ids=stable_ids)
-        self.local = MemoryLocal()
-        self.base = MemoryBase()
-        self.settings = SyncSettings(stable_ids=stable_ids)
-        self.customers = self.local.add_folder(None, "Customers", automatic=True)
-        self.azure = self.local.add_folder(self.customers, "Azure Interior", automatic=True)
-
-    def sync(self, **settings: object) -> list[str]:
-        chosen = dataclasses.replace(self.settings, **settings)  # type: ignore[arg-type]
-        report = sync_rounds(self.remote, self.local, self.base, chosen)
-        assert report.converged, report.failed
-        assert not report.failed
-        again = plan(self.local.items(), _listing(self.remote), self.base.all(), self.settings)
-        assert again.operations == (), "a converged state must plan nothing"
-        return report.warnings
-
-    def tree(self) -> dict[str, bytes | None]:
-        return self.remote.contents()
-
-    def remote_put(self, path: str, data: bytes) -> None:
-        self.remote.upload(path, io.BytesIO(data), len(data))
-
-    def named(self, name: str) -> str:
-        (key,) = [k for k, item in self.local.items().items() if item.name == name]
-        return key
-
-
-def _listing(remote: MemoryConnector) -> dict[str, object]:
-    return {entry.path: entry for entry in remote.list_tree()}
+from tests.sync.model import World
 
 
 @pytest.fixture
@@ -292,7 +253,7 @@ def test_the_delete_guard_stops_a_mass_delete(world: World) -> None:
     world.sync()
     for number in range(25):
         world.remote.delete(f"Customers/Azure Interior/{number}.txt")
-    listing = _listing(world.remote)
+    listing = world.listing()
     with pytest.raises(DeleteGuardTripped, match="would delete 25 items"):
         plan(world.local.items(), listing, world.base.all(), world.settings)
     world.sync(force_deletes=True)

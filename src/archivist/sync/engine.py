@@ -33,6 +33,10 @@ __all__ = [
 ]
 
 
+PRESENT = "present"
+"""The base ETag of an item the remote lists without one (S3 folders)."""
+
+
 class VerificationFailed(Fatal):
     """The remote copy does not match what was sent: the local bytes are kept."""
 
@@ -217,7 +221,9 @@ class Executor:
                 name=item.name,
                 path=entry.path,
                 remote_id=entry.id,
-                etag=entry.etag,
+                # None in the base means "not on the remote": an item the remote gives no
+                # ETag (a folder on S3) is recorded as present all the same
+                etag=entry.etag if entry.etag is not None else PRESENT,
                 revision=item.revision,
                 size=entry.size,
                 sha256=item.sha256 if item.kind is Kind.FILE else None,

@@ -156,8 +156,9 @@ class _Planner:
                 continue
             if found.is_folder != (item.kind is Kind.FOLDER):
                 continue
-            if self.settings.stable_ids and item.remote_id and found.id != item.remote_id:
-                continue  # another item now sits at that path; ours is gone
+            # Under stable ids, another id at our path is the same file rewritten through a
+            # temporary file (a new inode) when our id is nowhere else: ids found elsewhere were
+            # claimed by the pass above.
             self._claim(key, found)
 
     def _claim(self, key: str, entry: Entry) -> None:
@@ -450,6 +451,8 @@ class _Planner:
         if changed_here and changed_there:
             if same:
                 self._emit(OpKind.LINK, item.key, seen.path, etag=seen.etag)
+            elif self._may_be_same(item, seen):
+                self._emit(OpKind.COMPARE, item.key, seen.path, etag=seen.etag)
             else:
                 self.warnings.append(f"{seen.path}: changed on both sides; the cloud wins")
                 self._emit(OpKind.KEEP_CONFLICT, item.key, seen.path, etag=seen.etag)
