@@ -235,9 +235,6 @@ class RoundTimer:
         }
 
 
-FOLDER_ETAG = "folder"
-
-
 def child_sync(as_is: bool, max_rounds: int) -> dict[str, Any]:
     setup_django()
     from archivist.sync.models import CloudConnection, SyncItem, SyncOperation
