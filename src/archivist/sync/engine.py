@@ -177,7 +177,7 @@ class Executor:
         }
         self._unobserve(old)
         for p, entry in moved.items():
-            self.observation[p] = _at(entry, p)
+            self.observation[p] = dataclasses.replace(entry, path=p)
 
     def refresh(self, path: str) -> None:
         """Look at one path again (after a refused precondition or an unknown outcome)."""
@@ -365,18 +365,6 @@ class Executor:
     def _forget(self, op: Operation) -> None:
         assert op.key is not None
         self.base.remove(op.key)
-
-
-def _at(entry: Entry, path: str) -> Entry:
-    return Entry(
-        path=path,
-        is_folder=entry.is_folder,
-        size=entry.size,
-        id=entry.id,
-        etag=entry.etag,
-        hashes=entry.hashes,
-        modified=entry.modified,
-    )
 
 
 @dataclass

@@ -243,18 +243,7 @@ def _context(connection: CloudConnection, observation: Mapping[str, Entry] | Non
     connector = open_connector(connection)
     assert isinstance(connector, RootedConnector)
     if observation is None:
-        observation = {
-            row.path: Entry(
-                path=row.path,
-                is_folder=row.is_folder,
-                size=row.size,
-                id=row.remote_id or None,
-                etag=row.etag or None,
-                hashes=row.hashes,
-                modified=row.modified,
-            )
-            for row in RemoteEntry.objects.filter(connection=connection)
-        }
+        observation = _remembered(connection)
     local, base = DjangoLocalStore(connection), DjangoBaseStore(connection)
     # the caller's observation is updated in place: its next round plans on current facts
     shared = observation if isinstance(observation, dict) else dict(observation)
