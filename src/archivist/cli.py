@@ -350,6 +350,7 @@ def _stats_text(summary: dict[str, Any]) -> str:
     return text
 
 
+import archivist.cli_fleet  # noqa: E402  (registers `fleet`)
 import archivist.cli_sync  # noqa: E402, F401  (registers `connections` and `sync`)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -124,6 +124,21 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("ARCHIVIST_EMAIL_FROM", "archivist@localhost", "Sender address of Archivist's mail."),
     Setting(
+        "ARCHIVIST_FLEET_CONCURRENCY",
+        "64",
+        "Fleet databases read at once by a synchronisation (each on its own connection).",
+    ),
+    Setting(
+        "ARCHIVIST_FLEET_TIMEOUT",
+        "15",
+        'Seconds one call to an Odoo database may take before it fails with "Timeout".',
+    ),
+    Setting(
+        "ARCHIVIST_FLEET_DATABASE_TIMEOUT",
+        "60",
+        "Seconds the whole synchronisation of one Odoo database may take (all its calls).",
+    ),
+    Setting(
         "ARCHIVIST_PREPARE_BATCH",
         "2000",
         "Records read, compared and written per transaction by 'Prepare folders'.",

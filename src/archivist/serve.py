@@ -19,8 +19,9 @@ class Scheduler(threading.Thread):
     """Every `interval` seconds: "Prepare folders" (a lease keeps several processes from
     running it at once), archiving expired shares (one idempotent UPDATE), blob garbage
     collection at most once a day across all processes (a 24-hour lease), and a sync cycle of
-    every active cloud connection at most once per `ARCHIVIST_SYNC_INTERVAL`. A failing job is
-    logged and the others still run; each runs again on time."""
+    every active cloud connection at most once per `ARCHIVIST_SYNC_INTERVAL`; the fleet's daily
+    "Pull from Odoo.com" and "Synchronize all" (24-hour leases) and any pending background
+    fleet run. A failing job is logged and the others still run; each runs again on time."""
 
     def __init__(self, interval: float) -> None:
         super().__init__(name="archivist-scheduler", daemon=True)
@@ -47,6 +48,8 @@ def _jobs() -> list[tuple[str, Callable[[], object]]]:
     from archivist.documents.services.blob_gc import daily_garbage_collection
     from archivist.documents.services.prepare_folders import prepare_folders
     from archivist.documents.services.shares import expire_shares
+    from archivist.fleet.services.discovery import daily_discovery
+    from archivist.fleet.services.runs import process_pending_runs, scheduled_synchronize_all
     from archivist.sync.services.cycle import scheduled_sync
     from archivist.sync.services.logs import daily_log_cleaning
 
@@ -56,6 +59,9 @@ def _jobs() -> list[tuple[str, Callable[[], object]]]:
         ("blob garbage collection", daily_garbage_collection),
         ("sync", scheduled_sync),
         ("sync log lines deleted", daily_log_cleaning),
+        ("Pull from Odoo.com", daily_discovery),
+        ("Synchronize all", scheduled_synchronize_all),
+        ("fleet background runs", process_pending_runs),
     ]
 
 

@@ -123,6 +123,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# The web app built by `npm run build` (scripts/build-frontend): assets under /static/app/.
+FRONTEND_DIST = BASE_DIR.parent.parent / "frontend" / "dist"
+STATICFILES_DIRS = [("app", FRONTEND_DIST)] if FRONTEND_DIST.is_dir() else []
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
 
 BLOB_ROOT = HOME / "blobs"
 BLOB_STORE = config.value("ARCHIVIST_BLOB_STORE")  # "local" (BLOB_ROOT) or s3://…
@@ -184,3 +189,10 @@ SYNC_TRANSFERS = config.integer("ARCHIVIST_SYNC_TRANSFERS")
 SYNC_NON_SYNCED_MIMETYPES = config.value("ARCHIVIST_SYNC_NON_SYNCED_MIMETYPES")
 SYNC_LOG_DAYS = max(3, config.integer("ARCHIVIST_SYNC_LOG_DAYS"))
 SYNC_LOG_EXPORT_LINES = config.integer("ARCHIVIST_SYNC_LOG_EXPORT_LINES")
+
+FLEET_CONCURRENCY = config.integer("ARCHIVIST_FLEET_CONCURRENCY")
+FLEET_CALL_TIMEOUT = float(config.integer("ARCHIVIST_FLEET_TIMEOUT"))
+FLEET_DATABASE_TIMEOUT = float(config.integer("ARCHIVIST_FLEET_DATABASE_TIMEOUT"))
+# A manual sync of more than 20 databases starts its background run in a thread at once (the
+# scheduler picks up any run left pending); tests turn it off to run it in their own thread.
+FLEET_RUNS_IN_THREAD = True
