@@ -1,6 +1,6 @@
 """The README's run command works from a fresh clone: it installs, migrates, creates the demo and
-an admin account, prepares the folders and serves the back office, where the admin can sign in
-and find the demo's folders."""
+an admin account, prepares the folders, builds the web app and serves it and the back office,
+where the admin can sign in and find the demo's folders."""
 
 from __future__ import annotations
 
@@ -92,6 +92,13 @@ def test_run_command_from_a_fresh_clone(tmp_path):
         page = browser.open(f"{base}/admin/documents/folder/?q=S00010").read().decode()
         assert "S00010" in page
         assert "Log out" in page or "logout" in page
+
+        # The web app was built by the run command and is served with its assets.
+        app = browser.open(f"{base}/files").read().decode()
+        assert '<div id="root">' in app
+        script = re.search(r'src="(/static/app/assets/[^"]+\.js)"', app)
+        assert script, app
+        assert browser.open(f"{base}{script.group(1)}").status == 200
 
         tree = subprocess.run(
             [".venv/bin/archivist", "folders", "tree", "--json"],
