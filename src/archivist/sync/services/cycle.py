@@ -18,7 +18,14 @@ from archivist.sync.models import CloudConnection, ConnectionState, LogLevel, Sy
 from archivist.sync.planner import PlanRefused
 from archivist.sync.services.connections import open_connector
 from archivist.sync.services.cycle_log import critical, log
-from archivist.sync.services.queue import OPEN, claim, prepare, run_claimed, worker_name
+from archivist.sync.services.queue import (
+    OPEN,
+    claim,
+    keep_observation,
+    prepare,
+    run_claimed,
+    worker_name,
+)
 
 __all__ = ["CycleReport", "log", "run_connection"]
 
@@ -98,6 +105,8 @@ def _rounds(
         if not rows:
             waiting = SyncOperation.objects.filter(connection=connection, state__in=OPEN)
             report.converged = prepared.planned == prepared.deferred == 0 and not waiting.exists()
+            if report.rounds:
+                keep_observation(connection, observation)
             return
         report.rounds += 1
         settled = run_claimed(rows, observations={connection.pk: observation})

@@ -33,24 +33,43 @@ def log(
     )
 
 
-def remember(connection: CloudConnection, seen: Mapping[str, Entry]) -> None:
-    """Persist the observation the run ended with (the next run compares against it)."""
-    rows = [
-        RemoteEntry(
-            connection=connection,
-            path=entry.path,
-            is_folder=entry.is_folder,
-            size=entry.size,
-            remote_id=entry.id or "",
-            etag=entry.etag or "",
-            hashes=dict(entry.hashes),
-            modified=entry.modified,
-        )
-        for entry in seen.values()
-    ]
+def remember(
+    connection: CloudConnection,
+    seen: Mapping[str, Entry],
+    previous: Mapping[str, Entry] | None = None,
+) -> None:
+    """Persist the observation the run ended with (the next run compares against it). With the
+    `previous` one as stored, only what changed is written."""
+    if previous is None:
+        with transaction.atomic():
+            RemoteEntry.objects.filter(connection=connection).delete()
+            RemoteEntry.objects.bulk_create(
+                [_row(connection, entry) for entry in seen.values()], batch_size=2000
+            )
+        return
+    changed = [entry for path, entry in seen.items() if previous.get(path) != entry]
+    stale = [path for path in previous if path not in seen] + [e.path for e in changed]
     with transaction.atomic():
-        RemoteEntry.objects.filter(connection=connection).delete()
-        RemoteEntry.objects.bulk_create(rows, batch_size=2000)
+        for start in range(0, len(stale), 500):
+            RemoteEntry.objects.filter(
+                connection=connection, path__in=stale[start : start + 500]
+            ).delete()
+        RemoteEntry.objects.bulk_create(
+            [_row(connection, entry) for entry in changed], batch_size=2000
+        )
+
+
+def _row(connection: CloudConnection, entry: Entry) -> RemoteEntry:
+    return RemoteEntry(
+        connection=connection,
+        path=entry.path,
+        is_folder=entry.is_folder,
+        size=entry.size,
+        remote_id=entry.id or "",
+        etag=entry.etag or "",
+        hashes=dict(entry.hashes),
+        modified=entry.modified,
+    )
 
 
 def critical(connection: CloudConnection, message: str) -> None:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import queue
 import socket
 import threading
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -48,7 +48,7 @@ from archivist.sync.services.cycle_log import critical, log, remember
 from archivist.sync.services.stores import DjangoBaseStore, DjangoLocalStore
 from archivist.sync.state import DEFAULT_NON_SYNCED_MIMETYPES, SyncSettings
 
-__all__ = ["Prepared", "claim", "prepare", "run_claimed", "worker_name"]
+__all__ = ["Prepared", "claim", "keep_observation", "prepare", "run_claimed", "worker_name"]
 
 LEASE = dt.timedelta(minutes=15)
 FIRST_RETRY = 30
@@ -93,8 +93,9 @@ def prepare(
     state looks unsafe; the caller logs and pauses as fits."""
     if observation is None:
         connector.ensure_root()
-        observation = observe(connector, _remembered(connection))
-        remember(connection, observation)
+        previous = _remembered(connection)
+        observation = observe(connector, previous)
+        remember(connection, observation, previous)
     local, base = DjangoLocalStore(connection), DjangoBaseStore(connection)
     options = sync_settings(connector, force_deletes=force_deletes)
     current = plan(local.items(), observation, base.all(), options)
@@ -173,6 +174,12 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def keep_observation(connection: CloudConnection, observation: Mapping[str, Entry]) -> None:
+    """Store the observation a cycle ended with (kept current by its operations), writing only
+    what differs from the stored one."""
+    remember(connection, observation, _remembered(connection))
+
+
 def _remembered(connection: CloudConnection) -> dict[str, Entry]:
     """The observation the last cycle ended with (for folder-ETag skipping)."""
     return {
@@ -236,6 +243,7 @@ def _operation(row: SyncOperation) -> Operation:
 class _Context:
     connection: CloudConnection
     connector: RootedConnector
+    base: DjangoBaseStore
     executor: Executor
 
 
@@ -248,7 +256,7 @@ def _context(connection: CloudConnection, observation: Mapping[str, Entry] | Non
     # the caller's observation is updated in place: its next round plans on current facts
     shared = observation if isinstance(observation, dict) else dict(observation)
     executor = Executor(connector, local, base, shared)
-    return _Context(connection, connector, executor)
+    return _Context(connection, connector, base, executor)
 
 
 @dataclass
@@ -278,41 +286,68 @@ def run_claimed(
             except ConnectorError as error:
                 _settle(row, error, settled, lock)
     runnable = [row for row in rows if row.connection_id in contexts]
+    pending = queue.SimpleQueue[SyncOperation]()
+    for row in runnable:
+        pending.put(row)
 
     def perform(row: SyncOperation) -> None:
+        context = contexts[row.connection_id]
         try:
-            contexts[row.connection_id].executor.apply(_operation(row))
+            context.executor.apply(_operation(row))
         except ConnectorError as error:
             _settle(row, error, settled, lock)
         else:
-            _settle(row, None, settled, lock)
+            # done: recorded with the base it changed, in the next flush
+            context.base.finish_with(row.pk)
+            with lock:
+                settled.done += 1
+        if context.base.due:
+            context.base.flush()  # outside the executor's lock: transfers go on meanwhile
+
+    crashed: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            while not crashed:
+                try:
+                    row = pending.get_nowait()
+                except queue.Empty:
+                    return
+                perform(row)
+        except BaseException as error:  # noqa: BLE001 (re-raised in the caller: a defect stops all)
+            crashed.append(error)
         finally:
             if threading.current_thread() is not threading.main_thread():
-                db_connection.close()
+                db_connection.close()  # one database connection per worker thread
 
     workers = max(1, min(settings.SYNC_TRANSFERS, len(runnable)))
-    if workers == 1:
-        for row in runnable:
-            perform(row)
-    else:
-        with ThreadPoolExecutor(workers, thread_name_prefix="archivist-sync") as pool:
-            list(pool.map(perform, runnable))
-    for context in contexts.values():
-        context.connector.close()
-    close_old_connections()
+    try:
+        if workers == 1:
+            work()
+        else:
+            threads = [
+                threading.Thread(target=work, name=f"archivist-sync-{n}") for n in range(workers)
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        if crashed:
+            raise crashed[0]
+    finally:
+        for context in contexts.values():
+            context.base.flush()
+            context.connector.close()
+        close_old_connections()
     return settled
 
 
 def _settle(
-    row: SyncOperation, error: ConnectorError | None, settled: Settled, lock: threading.Lock
+    row: SyncOperation, error: ConnectorError, settled: Settled, lock: threading.Lock
 ) -> None:
+    """Settle a row whose operation failed (done rows are settled with the base's flush)."""
     changes: dict[str, object] = {"lease_until": None, "worker": ""}
-    if error is None:
-        changes["state"] = OperationState.DONE
-        changes["last_error"] = ""
-        with lock:
-            settled.done += 1
-    elif isinstance(error, Conflict):
+    if isinstance(error, Conflict):
         # the remote changed under us: nothing was overwritten; the next plan decides again
         changes["state"] = OperationState.DONE
         changes["last_error"] = f"re-planned: {error}"
