@@ -48,7 +48,15 @@ from archivist.sync.services.cycle_log import critical, log, remember
 from archivist.sync.services.stores import DjangoBaseStore, DjangoLocalStore
 from archivist.sync.state import DEFAULT_NON_SYNCED_MIMETYPES, SyncSettings
 
-__all__ = ["Prepared", "claim", "keep_observation", "prepare", "run_claimed", "worker_name"]
+__all__ = [
+    "LeaseKeeper",
+    "Prepared",
+    "claim",
+    "keep_observation",
+    "prepare",
+    "run_claimed",
+    "worker_name",
+]
 
 LEASE = dt.timedelta(minutes=15)
 FIRST_RETRY = 30
@@ -321,6 +329,8 @@ def run_claimed(
                 db_connection.close()  # one database connection per worker thread
 
     workers = max(1, min(settings.SYNC_TRANSFERS, len(runnable)))
+    keeper = LeaseKeeper(rows)
+    keeper.start()
     try:
         if workers == 1:
             work()
@@ -335,11 +345,37 @@ def run_claimed(
         if crashed:
             raise crashed[0]
     finally:
+        keeper.stop()
         for context in contexts.values():
             context.base.flush()
             context.connector.close()
         close_old_connections()
     return settled
+
+
+class LeaseKeeper(threading.Thread):
+    """Renews the leases of a batch's rows every third of `LEASE` while the batch runs: a long
+    transfer keeps its rows, and only a worker that stopped loses them."""
+
+    def __init__(self, rows: Iterable[SyncOperation]) -> None:
+        super().__init__(name="archivist-sync-leases", daemon=True)
+        rows = list(rows)
+        self.ids = [row.pk for row in rows]
+        self.workers = {row.worker for row in rows}
+        self._stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self._stopped.wait(LEASE.total_seconds() / 3):
+                SyncOperation.objects.filter(
+                    pk__in=self.ids, worker__in=self.workers, state=OperationState.RUNNING
+                ).update(lease_until=timezone.now() + LEASE)
+        finally:
+            db_connection.close()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self.join()
 
 
 def _settle(
