@@ -20,6 +20,7 @@ from archivist.sync.services.connections import open_connector
 from archivist.sync.services.cycle_log import critical, log
 from archivist.sync.services.queue import (
     OPEN,
+    Stores,
     claim,
     keep_observation,
     prepare,
@@ -97,9 +98,14 @@ def _rounds(
 ) -> None:
     observation: dict[str, Entry] | None = None
     worker = worker_name()
+    stores = Stores.load(connection)  # the cycle's rounds share them (kept current)
     while report.rounds < max_rounds:
         prepared, observation = prepare(
-            connection, connector, force_deletes=force_deletes, observation=observation
+            connection,
+            connector,
+            force_deletes=force_deletes,
+            observation=observation,
+            stores=stores,
         )
         rows = claim(worker, CLAIM_BATCH, connection=connection)
         if not rows:
@@ -109,7 +115,9 @@ def _rounds(
                 keep_observation(connection, observation)
             return
         report.rounds += 1
-        settled = run_claimed(rows, observations={connection.pk: observation})
+        settled = run_claimed(
+            rows, observations={connection.pk: observation}, stores={connection.pk: stores}
+        )
         report.applied += settled.done
         report.retried += settled.retried
         report.failed += settled.failed

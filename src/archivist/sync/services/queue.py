@@ -51,6 +51,7 @@ from archivist.sync.state import DEFAULT_NON_SYNCED_MIMETYPES, SyncSettings
 __all__ = [
     "LeaseKeeper",
     "Prepared",
+    "Stores",
     "claim",
     "keep_observation",
     "prepare",
@@ -80,6 +81,19 @@ def sync_settings(connector: Connector, *, force_deletes: bool = False) -> SyncS
 
 
 @dataclass
+class Stores:
+    """One connection's local snapshot and base, loaded once and kept current by the operations
+    applied through them: the rounds of one cycle plan and run on them without reloading."""
+
+    local: DjangoLocalStore
+    base: DjangoBaseStore
+
+    @classmethod
+    def load(cls, connection: CloudConnection) -> Stores:
+        return cls(DjangoLocalStore(connection), DjangoBaseStore(connection))
+
+
+@dataclass
 class Prepared:
     planned: int = 0
     deferred: int = 0
@@ -94,6 +108,7 @@ def prepare(
     *,
     force_deletes: bool = False,
     observation: dict[str, Entry] | None = None,
+    stores: Stores | None = None,
 ) -> tuple[Prepared, dict[str, Entry]]:
     """Plan one round from a fresh (or given) observation and queue its operations.
 
@@ -101,10 +116,12 @@ def prepare(
     state looks unsafe; the caller logs and pauses as fits."""
     if observation is None:
         connector.ensure_root()
-        previous = _remembered(connection)
-        observation = observe(connector, previous)
-        remember(connection, observation, previous)
-    local, base = DjangoLocalStore(connection), DjangoBaseStore(connection)
+        # the last observation only helps where unchanged folders can be skipped
+        skips = connector.capabilities.folder_etags_cover_content
+        observation = observe(connector, _remembered(connection) if skips else None)
+        remember(connection, observation)
+    stores = stores or Stores.load(connection)
+    local, base = stores.local, stores.base
     options = sync_settings(connector, force_deletes=force_deletes)
     current = plan(local.items(), observation, base.all(), options)
     result = Prepared(deferred=current.deferred, warnings=list(current.warnings))
@@ -185,7 +202,7 @@ def _alive(pid: int) -> bool:
 def keep_observation(connection: CloudConnection, observation: Mapping[str, Entry]) -> None:
     """Store the observation a cycle ended with (kept current by its operations), writing only
     what differs from the stored one."""
-    remember(connection, observation, _remembered(connection))
+    remember(connection, observation)
 
 
 def _remembered(connection: CloudConnection) -> dict[str, Entry]:
@@ -255,12 +272,15 @@ class _Context:
     executor: Executor
 
 
-def _context(connection: CloudConnection, observation: Mapping[str, Entry] | None) -> _Context:
+def _context(
+    connection: CloudConnection, observation: Mapping[str, Entry] | None, stores: Stores | None
+) -> _Context:
     connector = open_connector(connection)
     assert isinstance(connector, RootedConnector)
     if observation is None:
         observation = _remembered(connection)
-    local, base = DjangoLocalStore(connection), DjangoBaseStore(connection)
+    stores = stores or Stores.load(connection)
+    local, base = stores.local, stores.base
     # the caller's observation is updated in place: its next round plans on current facts
     shared = observation if isinstance(observation, dict) else dict(observation)
     executor = Executor(connector, local, base, shared)
@@ -280,8 +300,10 @@ def run_claimed(
     rows: Iterable[SyncOperation],
     *,
     observations: Mapping[int, Mapping[str, Entry]] | None = None,
+    stores: Mapping[int, Stores] | None = None,
 ) -> Settled:
-    """Perform the claimed rows (in parallel) and settle each one."""
+    """Perform the claimed rows (in parallel) and settle each one. A connection's current
+    observation and stores may be given (by id); else they are loaded."""
     rows = list(rows)
     contexts: dict[int, _Context] = {}
     settled = Settled()
@@ -290,7 +312,9 @@ def run_claimed(
         if row.connection_id not in contexts:
             seen = (observations or {}).get(row.connection_id)
             try:
-                contexts[row.connection_id] = _context(row.connection, seen)
+                contexts[row.connection_id] = _context(
+                    row.connection, seen, (stores or {}).get(row.connection_id)
+                )
             except ConnectorError as error:
                 _settle(row, error, settled, lock)
     runnable = [row for row in rows if row.connection_id in contexts]
