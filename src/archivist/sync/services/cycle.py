@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from archivist.connectors.base import Entry
 from archivist.connectors.errors import AuthExpired, ConnectorError, Transient
 from archivist.connectors.rooted import RootedConnector
 from archivist.sync.models import CloudConnection, ConnectionState, LogLevel, SyncOperation
@@ -20,9 +19,10 @@ from archivist.sync.services.connections import open_connector
 from archivist.sync.services.cycle_log import critical, log
 from archivist.sync.services.queue import (
     OPEN,
-    Stores,
     claim,
     keep_observation,
+    load_stores_meanwhile,
+    observe_remote,
     prepare,
     run_claimed,
     worker_name,
@@ -96,9 +96,14 @@ def _rounds(
     force_deletes: bool,
     max_rounds: int,
 ) -> None:
-    observation: dict[str, Entry] | None = None
     worker = worker_name()
-    stores = Stores.load(connection)  # the cycle's rounds share them (kept current)
+    # The cycle's rounds share one snapshot of each side, kept current by the operations: the
+    # local one loads while the remote is listed.
+    stores_loaded = load_stores_meanwhile(connection)
+    try:
+        observation = observe_remote(connection, connector)
+    finally:
+        stores = stores_loaded()
     while report.rounds < max_rounds:
         prepared, observation = prepare(
             connection,

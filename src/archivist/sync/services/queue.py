@@ -15,7 +15,7 @@ import os
 import queue
 import socket
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -54,6 +54,8 @@ __all__ = [
     "Stores",
     "claim",
     "keep_observation",
+    "load_stores_meanwhile",
+    "observe_remote",
     "prepare",
     "run_claimed",
     "worker_name",
@@ -102,6 +104,42 @@ class Prepared:
     warnings: list[str] = field(default_factory=list)
 
 
+def observe_remote(connection: CloudConnection, connector: RootedConnector) -> dict[str, Entry]:
+    """List the connection's root folder (made first if missing) and remember the listing."""
+    connector.ensure_root()
+    # the last observation only helps where unchanged folders can be skipped
+    skips = connector.capabilities.folder_etags_cover_content
+    observation = observe(connector, _remembered(connection) if skips else None)
+    remember(connection, observation)
+    return observation
+
+
+def load_stores_meanwhile(connection: CloudConnection) -> Callable[[], Stores]:
+    """Load the connection's stores in a thread (while the remote is listed); the function
+    returned waits for them (and raises what the loading raised)."""
+    result: list[Stores] = []
+    failure: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            result.append(Stores.load(connection))
+        except BaseException as error:  # noqa: BLE001 (raised again by the waiting caller)
+            failure.append(error)
+        finally:
+            db_connection.close()
+
+    thread = threading.Thread(target=load, name="archivist-sync-load", daemon=True)
+    thread.start()
+
+    def wait() -> Stores:
+        thread.join()
+        if failure:
+            raise failure[0]
+        return result[0]
+
+    return wait
+
+
 def prepare(
     connection: CloudConnection,
     connector: RootedConnector,
@@ -115,11 +153,7 @@ def prepare(
     Raises ConnectorError when the remote cannot be listed and PlanRefused when the observed
     state looks unsafe; the caller logs and pauses as fits."""
     if observation is None:
-        connector.ensure_root()
-        # the last observation only helps where unchanged folders can be skipped
-        skips = connector.capabilities.folder_etags_cover_content
-        observation = observe(connector, _remembered(connection) if skips else None)
-        remember(connection, observation)
+        observation = observe_remote(connection, connector)
     stores = stores or Stores.load(connection)
     local, base = stores.local, stores.base
     options = sync_settings(connector, force_deletes=force_deletes)
