@@ -45,6 +45,7 @@ from sync_s3 import (  # noqa: E402 (after the path set-up)
     cpu_seconds,
     database,
     peak_rss_mb,
+    rclone_binary,
     requests_line,
     seaweedfs,
     setup_django,
@@ -239,6 +240,29 @@ def run_child(arguments: list[str], env: dict[str, str]) -> Any:
     raise SystemExit("the child printed no result")
 
 
+def rclone_listing(peer: Any) -> tuple[float, int]:
+    """`rclone lsf -R --fast-list` of the same files: how long listing alone takes here."""
+    env = dict(
+        os.environ,
+        RCLONE_S3_PROVIDER="Other",
+        RCLONE_S3_ENDPOINT=peer.endpoint_url,
+        RCLONE_S3_ACCESS_KEY_ID=peer.access_key_id,
+        RCLONE_S3_SECRET_ACCESS_KEY=peer.secret_access_key,
+        RCLONE_S3_REGION=peer.region,
+        RCLONE_S3_FORCE_PATH_STYLE="true",
+    )
+    command = [rclone_binary(), "--config", "/dev/null", "lsf", "-R", "--fast-list"]
+    started = time.perf_counter()
+    done = subprocess.run(
+        [*command, f":s3:{peer.bucket}/Archivist"],
+        env=env,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    return time.perf_counter() - started, len(done.stdout.splitlines())
+
+
 # -- report ---------------------------------------------------------------------------------------
 
 
@@ -330,6 +354,12 @@ def main() -> None:
             )
             backward = run_child(["cycle"], env)
             print_cycle("Backward cycle", backward, TARGET_SECONDS)
+            seconds, lines = rclone_listing(peer)
+            print(
+                f"\nrclone lsf -R --fast-list of the same bucket: {seconds:.1f} s ({lines:,} "
+                f"entries): listing alone, the floor of any cycle on this server"
+            )
+            print(f"Load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
