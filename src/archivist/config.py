@@ -28,6 +28,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Archivist's own database (SQLite in WAL mode by default, or postgresql://…).",
     ),
     Setting(
+        "ARCHIVIST_DB_CONN_MAX_AGE",
+        "600",
+        "Seconds a server thread keeps its database connection between requests (0: a new one "
+        "per request).",
+    ),
+    Setting(
         "ARCHIVIST_SECRET_KEY",
         "generated into $ARCHIVIST_HOME/secret_key",
         "Django secret key (sessions, CSRF). Set it when several processes share a database.",

@@ -46,6 +46,10 @@ def _database() -> dict[str, Any]:
         )
         options.setdefault("transaction_mode", "IMMEDIATE")
         options.setdefault("timeout", 30)
+    # Opening a connection (and, on SQLite, warming its page cache) costs more than a small
+    # request: server threads keep theirs, checked before reuse.
+    database["CONN_MAX_AGE"] = config.integer("ARCHIVIST_DB_CONN_MAX_AGE")
+    database["CONN_HEALTH_CHECKS"] = True
     return database
 
 

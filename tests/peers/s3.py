@@ -38,6 +38,8 @@ class S3Peer:
     region: str = "us-east-1"
     access_key_id: str = "testing"
     secret_access_key: str = "testing"
+    filer_url: str | None = None
+    """SeaweedFS only: its filer's HTTP API (unsigned writes, for quickly seeding benchmarks)."""
 
     def client(self) -> Any:
         """A plain boto3 client on the server (to look behind a store's back)."""

@@ -100,6 +100,7 @@ def seaweedfs_server() -> Iterator[S3Peer]:
                 bucket=BUCKET,
                 access_key_id=ACCESS_KEY,
                 secret_access_key=SECRET_KEY,
+                filer_url=f"http://127.0.0.1:{filer}",
             )
             _wait_until_ready(peer, process, log_path)
             yield peer

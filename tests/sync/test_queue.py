@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +38,10 @@ class FlakyLocal(LocalConnector):
     """Refuses uploads of the named files with the given error."""
 
     failing: dict[str, BaseException] = {}
+    delay = 0.0
 
     def upload(self, path: str, content: Any, size: int, **kwargs: Any) -> Any:
+        time.sleep(self.delay)
         for name, error in self.failing.items():
             if path.endswith(name):
                 raise error
@@ -49,7 +52,7 @@ class FlakyLocal(LocalConnector):
 def remote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "nas"
     root.mkdir()
-    FlakyLocal.failing = {}
+    FlakyLocal.failing, FlakyLocal.delay = {}, 0.0
     monkeypatch.setattr(
         queue, "open_connector", lambda c: RootedConnector(FlakyLocal(root), c.root_folder)
     )
@@ -152,6 +155,35 @@ def test_a_dead_workers_lease_runs_out_and_its_work_is_taken_again(folder, remot
     )
     (again,) = queue.claim("other", 10)
     assert again.pk == taken.pk and again.worker == "other" and again.attempts == 2
+
+
+def test_a_long_transfer_keeps_its_lease(folder, remote, monkeypatch):
+    monkeypatch.setattr(queue, "LEASE", dt.timedelta(seconds=0.6))
+    connection = folder.cloud_assignment.connection
+    connector = RootedConnector(FlakyLocal(remote), connection.root_folder)
+    queue.prepare(connection, connector)
+    queue.run_claimed(queue.claim("w", 10))  # the folder
+    _files(folder, 1)
+    queue.prepare(connection, connector)
+    FlakyLocal.delay = 2.0  # more than three leases
+    rows = queue.claim("slow", 10)
+
+    def run() -> None:
+        try:
+            queue.run_claimed(rows)
+        finally:
+            db_connection.close()
+
+    running = threading.Thread(target=run)
+    running.start()
+    taken = []
+    while running.is_alive():
+        taken += queue.claim("other", 10)
+        time.sleep(0.05)
+    running.join()
+    assert taken == [], "the rows of a transfer still running are not handed out again"
+    (upload,) = SyncOperation.objects.filter(kind="upload")
+    assert upload.state == "done" and upload.attempts == 1
 
 
 @pytest.mark.skipif(

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import DefaultContentNegotiation
 
 from archivist.documents.blobstore import BlobMissing, default_store
+from archivist.documents.blobstore.base import CHUNK
+from archivist.documents.blobstore.local import LocalBlobStore
 from archivist.documents.models import Attachment
 from archivist.documents.services import archives
 from archivist.documents.zipstream import ZipEntry
@@ -81,6 +84,43 @@ def parse_range(header: str, size: int) -> ByteRange | None:
     return ByteRange(start, size - 1 if last == "" else min(int(last), size - 1))
 
 
+class BlobPart:
+    """`length` bytes of a local blob from `start`, as a file-like object opened on first use
+    (a response whose body is never sent opens nothing) and as an iterable of chunks."""
+
+    def __init__(self, store: LocalBlobStore, blob: str, start: int, length: int) -> None:
+        self.store, self.blob, self.start, self.length = store, blob, start, length
+        self._file: BinaryIO | None = None
+
+    def _opened(self) -> BinaryIO:
+        if self._file is None:
+            self._file = self.store.open(self.blob)
+            self._file.seek(self.start)
+        return self._file
+
+    def read(self, size: int = -1) -> bytes:
+        return self._opened().read(size)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._opened().seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._opened().tell()
+
+    def seekable(self) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[bytes]:
+        remaining = self.length
+        while remaining > 0 and (chunk := self._opened().read(min(CHUNK, remaining))):
+            remaining -= len(chunk)
+            yield chunk
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+
+
 def file_response(request: Any, attachment: Attachment, *, inline: bool) -> HttpResponseBase:
     """The attachment's bytes, whole (200) or one range (206), as a download or inline."""
     blob, size = attachment.blob, attachment.size
@@ -103,16 +143,24 @@ def file_response(request: Any, attachment: Attachment, *, inline: bool) -> Http
         response["Accept-Ranges"] = "bytes"
         return response
     start, length = (0, size) if byte_range is None else (byte_range.start, byte_range.length)
+    status = 200 if byte_range is None else 206
+    content_type = attachment.mimetype or "application/octet-stream"
+    store = default_store()
     try:
-        chunks = default_store().read_range(blob, start, length)
+        if isinstance(store, LocalBlobStore):
+            store.size(blob)  # BlobMissing now, not while streaming
+            part = BlobPart(store, blob, start, length)
+            response = StreamingHttpResponse(part, status=status, content_type=content_type)
+            # WSGI servers with wsgi.file_wrapper (waitress) send it from the file instead of
+            # copying it through their output buffer
+            response.file_to_stream = part  # type: ignore[attr-defined]
+            response.block_size = CHUNK  # type: ignore[attr-defined]
+        else:
+            chunks = store.read_range(blob, start, length)
+            response = StreamingHttpResponse(chunks, status=status, content_type=content_type)
     except BlobMissing:
         log.error("attachment %s: blob %s is missing from the blob store", attachment.pk, blob)
         raise NotFound(f"the content of {attachment.name!r} is missing from the store") from None
-    response = StreamingHttpResponse(
-        chunks,
-        status=200 if byte_range is None else 206,
-        content_type=attachment.mimetype or "application/octet-stream",
-    )
     if byte_range is not None:
         response["Content-Range"] = f"bytes {byte_range.start}-{byte_range.end}/{size}"
     response["Content-Length"] = str(length)

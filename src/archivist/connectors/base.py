@@ -18,6 +18,7 @@ with `isinstance`; the engine has a fallback for each.
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
@@ -61,9 +62,51 @@ class Entry:
     hashes: Mapping[str, str] = field(default_factory=dict)
     modified: datetime | None = None
 
+    def __post_init__(self) -> None:
+        # A sync run holds an Entry per remote item next to a base item with the same path and
+        # ETag: one shared copy of each string, and no dict for zero or one hash (memory, I14).
+        object.__setattr__(self, "path", sys.intern(self.path))
+        if self.etag:
+            object.__setattr__(self, "etag", sys.intern(self.etag))
+        if len(self.hashes) <= 1 and not isinstance(self.hashes, OneHash):
+            object.__setattr__(self, "hashes", OneHash.of(self.hashes))
+
     @property
     def name(self) -> str:
         return path_name(self.path)
+
+
+class OneHash(Mapping[str, str]):
+    """An immutable mapping of at most one hash name to its digest (smaller than a dict)."""
+
+    __slots__ = ("_digest", "_name")
+
+    def __init__(self, name: str | None = None, digest: str = "") -> None:
+        self._name, self._digest = name, digest
+
+    @classmethod
+    def of(cls, hashes: Mapping[str, str]) -> OneHash:
+        if not hashes:
+            return _NO_HASHES
+        ((name, digest),) = hashes.items()
+        return cls(name, digest)
+
+    def __getitem__(self, name: str) -> str:
+        if name != self._name or self._name is None:
+            raise KeyError(name)
+        return self._digest
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(() if self._name is None else (self._name,))
+
+    def __len__(self) -> int:
+        return 0 if self._name is None else 1
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+_NO_HASHES = OneHash()
 
 
 @dataclass(frozen=True, slots=True)

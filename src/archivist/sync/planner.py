@@ -92,6 +92,15 @@ def plan(
 
 def remote_name(name: str, max_bytes: int = 255) -> str:
     """The name a local item gets on the remote: NFC, no `/`, no control characters, not `.`."""
+    if (
+        name.isascii()  # most names: nothing to change (and NFC is the identity on ASCII)
+        and name.isprintable()
+        and "/" not in name
+        and len(name) <= max_bytes
+        and name.strip() == name
+        and name not in ("", ".", "..")
+    ):
+        return name
     clean = "".join(
         "_" if char == "/" else char
         for char in unicodedata.normalize("NFC", name)
@@ -134,6 +143,7 @@ class _Planner:
         self.ops: list[Operation] = []
         self.warnings: list[str] = []
         self.deletes = 0
+        self._scope: dict[str, bool] = {}  # key → in scope (see `_in_scope`)
         self.children: dict[str, list[str]] = defaultdict(list)
         for path in remote:
             if path:
@@ -170,15 +180,26 @@ class _Planner:
 
     def _in_scope(self, key: str) -> bool:
         """The item and all its parents are here and synced (a leaving parent takes it along)."""
-        seen: set[str] = set()
+        known = self._scope.get(key)
+        if known is not None:
+            return known
+        chain: list[str] = []
         current: str | None = key
+        answer = True
         while current is not None:
+            known = self._scope.get(current)
+            if known is not None:
+                answer = known
+                break
             item = self.local.get(current)
-            if item is None or not item.synced or current in seen:
-                return False
-            seen.add(current)
+            if item is None or not item.synced or current in chain:
+                answer = False
+                break
+            chain.append(current)
             current = item.parent
-        return True
+        for walked in chain:  # each below the next: all share the answer
+            self._scope[walked] = answer
+        return answer
 
     def _inside(self, key: str, ancestor: str) -> bool:
         """`key` is `ancestor` or below it here (following the cloud would make a cycle)."""
@@ -228,8 +249,10 @@ class _Planner:
                 return have
             return None
 
+        kept_names = {item.key: current(item) for item in items}
+
         def keeps_name(item: LocalItem) -> tuple[int, str]:
-            return (0 if current(item) is not None else 1, item.key)
+            return (0 if kept_names[item.key] is not None else 1, item.key)
 
         def free(item: LocalItem, folded: str) -> bool:
             if folded in used:
@@ -254,7 +277,7 @@ class _Planner:
         for item in sorted(items, key=keeps_name):
             wanted = remote_name(item.name, limit)
             candidate, number = wanted, 1
-            kept = current(item)
+            kept = kept_names[item.key]
             if kept is not None and free(item, self._fold(kept)):
                 candidate = kept
             while not free(item, self._fold(candidate)):

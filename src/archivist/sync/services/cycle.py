@@ -11,14 +11,22 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from archivist.connectors.base import Entry
 from archivist.connectors.errors import AuthExpired, ConnectorError, Transient
 from archivist.connectors.rooted import RootedConnector
 from archivist.sync.models import CloudConnection, ConnectionState, LogLevel, SyncOperation
 from archivist.sync.planner import PlanRefused
 from archivist.sync.services.connections import open_connector
 from archivist.sync.services.cycle_log import critical, log
-from archivist.sync.services.queue import OPEN, claim, prepare, run_claimed, worker_name
+from archivist.sync.services.queue import (
+    OPEN,
+    claim,
+    keep_observation,
+    load_stores_meanwhile,
+    observe_remote,
+    prepare,
+    run_claimed,
+    worker_name,
+)
 
 __all__ = ["CycleReport", "log", "run_connection"]
 
@@ -88,19 +96,33 @@ def _rounds(
     force_deletes: bool,
     max_rounds: int,
 ) -> None:
-    observation: dict[str, Entry] | None = None
     worker = worker_name()
+    # The cycle's rounds share one snapshot of each side, kept current by the operations: the
+    # local one loads while the remote is listed.
+    stores_loaded = load_stores_meanwhile(connection)
+    try:
+        observation = observe_remote(connection, connector)
+    finally:
+        stores = stores_loaded()
     while report.rounds < max_rounds:
         prepared, observation = prepare(
-            connection, connector, force_deletes=force_deletes, observation=observation
+            connection,
+            connector,
+            force_deletes=force_deletes,
+            observation=observation,
+            stores=stores,
         )
         rows = claim(worker, CLAIM_BATCH, connection=connection)
         if not rows:
             waiting = SyncOperation.objects.filter(connection=connection, state__in=OPEN)
             report.converged = prepared.planned == prepared.deferred == 0 and not waiting.exists()
+            if report.rounds:
+                keep_observation(connection, observation)
             return
         report.rounds += 1
-        settled = run_claimed(rows, observations={connection.pk: observation})
+        settled = run_claimed(
+            rows, observations={connection.pk: observation}, stores={connection.pk: stores}
+        )
         report.applied += settled.done
         report.retried += settled.retried
         report.failed += settled.failed

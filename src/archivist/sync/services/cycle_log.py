@@ -33,24 +33,53 @@ def log(
     )
 
 
+Fingerprint = tuple[bool, int, str, str, dict[str, str]]
+
+
+def fingerprint(entry: Entry) -> Fingerprint:
+    """What a stored observation row must match to be kept (the time alone is not compared)."""
+    return (entry.is_folder, entry.size, entry.id or "", entry.etag or "", dict(entry.hashes))
+
+
+def stored_fingerprints(connection: CloudConnection) -> dict[str, Fingerprint]:
+    rows = RemoteEntry.objects.filter(connection=connection).values_list(
+        "path", "is_folder", "size", "remote_id", "etag", "hashes"
+    )
+    return {
+        path: (is_folder, size, rid, etag, hashes)
+        for path, is_folder, size, rid, etag, hashes in rows
+    }
+
+
 def remember(connection: CloudConnection, seen: Mapping[str, Entry]) -> None:
-    """Persist the observation the run ended with (the next run compares against it)."""
-    rows = [
-        RemoteEntry(
-            connection=connection,
-            path=entry.path,
-            is_folder=entry.is_folder,
-            size=entry.size,
-            remote_id=entry.id or "",
-            etag=entry.etag or "",
-            hashes=dict(entry.hashes),
-            modified=entry.modified,
-        )
-        for entry in seen.values()
+    """Persist the observation `seen` (the next run compares against it), writing only the rows
+    that differ from the stored ones."""
+    stored = stored_fingerprints(connection)
+    changed = [entry for path, entry in seen.items() if stored.get(path) != fingerprint(entry)]
+    stale = [path for path in stored if path not in seen] + [
+        entry.path for entry in changed if entry.path in stored
     ]
     with transaction.atomic():
-        RemoteEntry.objects.filter(connection=connection).delete()
-        RemoteEntry.objects.bulk_create(rows, batch_size=2000)
+        for start in range(0, len(stale), 500):
+            RemoteEntry.objects.filter(
+                connection=connection, path__in=stale[start : start + 500]
+            ).delete()
+        RemoteEntry.objects.bulk_create(
+            [_row(connection, entry) for entry in changed], batch_size=2000
+        )
+
+
+def _row(connection: CloudConnection, entry: Entry) -> RemoteEntry:
+    return RemoteEntry(
+        connection=connection,
+        path=entry.path,
+        is_folder=entry.is_folder,
+        size=entry.size,
+        remote_id=entry.id or "",
+        etag=entry.etag or "",
+        hashes=dict(entry.hashes),
+        modified=entry.modified,
+    )
 
 
 def critical(connection: CloudConnection, message: str) -> None:

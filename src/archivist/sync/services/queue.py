@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import queue
 import socket
 import threading
-from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -48,7 +48,18 @@ from archivist.sync.services.cycle_log import critical, log, remember
 from archivist.sync.services.stores import DjangoBaseStore, DjangoLocalStore
 from archivist.sync.state import DEFAULT_NON_SYNCED_MIMETYPES, SyncSettings
 
-__all__ = ["Prepared", "claim", "prepare", "run_claimed", "worker_name"]
+__all__ = [
+    "LeaseKeeper",
+    "Prepared",
+    "Stores",
+    "claim",
+    "keep_observation",
+    "load_stores_meanwhile",
+    "observe_remote",
+    "prepare",
+    "run_claimed",
+    "worker_name",
+]
 
 LEASE = dt.timedelta(minutes=15)
 FIRST_RETRY = 30
@@ -72,6 +83,19 @@ def sync_settings(connector: Connector, *, force_deletes: bool = False) -> SyncS
 
 
 @dataclass
+class Stores:
+    """One connection's local snapshot and base, loaded once and kept current by the operations
+    applied through them: the rounds of one cycle plan and run on them without reloading."""
+
+    local: DjangoLocalStore
+    base: DjangoBaseStore
+
+    @classmethod
+    def load(cls, connection: CloudConnection) -> Stores:
+        return cls(DjangoLocalStore(connection), DjangoBaseStore(connection))
+
+
+@dataclass
 class Prepared:
     planned: int = 0
     deferred: int = 0
@@ -80,22 +104,58 @@ class Prepared:
     warnings: list[str] = field(default_factory=list)
 
 
+def observe_remote(connection: CloudConnection, connector: RootedConnector) -> dict[str, Entry]:
+    """List the connection's root folder (made first if missing) and remember the listing."""
+    connector.ensure_root()
+    # the last observation only helps where unchanged folders can be skipped
+    skips = connector.capabilities.folder_etags_cover_content
+    observation = observe(connector, _remembered(connection) if skips else None)
+    remember(connection, observation)
+    return observation
+
+
+def load_stores_meanwhile(connection: CloudConnection) -> Callable[[], Stores]:
+    """Load the connection's stores in a thread (while the remote is listed); the function
+    returned waits for them (and raises what the loading raised)."""
+    result: list[Stores] = []
+    failure: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            result.append(Stores.load(connection))
+        except BaseException as error:  # noqa: BLE001 (raised again by the waiting caller)
+            failure.append(error)
+        finally:
+            db_connection.close()
+
+    thread = threading.Thread(target=load, name="archivist-sync-load", daemon=True)
+    thread.start()
+
+    def wait() -> Stores:
+        thread.join()
+        if failure:
+            raise failure[0]
+        return result[0]
+
+    return wait
+
+
 def prepare(
     connection: CloudConnection,
     connector: RootedConnector,
     *,
     force_deletes: bool = False,
     observation: dict[str, Entry] | None = None,
+    stores: Stores | None = None,
 ) -> tuple[Prepared, dict[str, Entry]]:
     """Plan one round from a fresh (or given) observation and queue its operations.
 
     Raises ConnectorError when the remote cannot be listed and PlanRefused when the observed
     state looks unsafe; the caller logs and pauses as fits."""
     if observation is None:
-        connector.ensure_root()
-        observation = observe(connector, _remembered(connection))
-        remember(connection, observation)
-    local, base = DjangoLocalStore(connection), DjangoBaseStore(connection)
+        observation = observe_remote(connection, connector)
+    stores = stores or Stores.load(connection)
+    local, base = stores.local, stores.base
     options = sync_settings(connector, force_deletes=force_deletes)
     current = plan(local.items(), observation, base.all(), options)
     result = Prepared(deferred=current.deferred, warnings=list(current.warnings))
@@ -173,6 +233,12 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def keep_observation(connection: CloudConnection, observation: Mapping[str, Entry]) -> None:
+    """Store the observation a cycle ended with (kept current by its operations), writing only
+    what differs from the stored one."""
+    remember(connection, observation)
+
+
 def _remembered(connection: CloudConnection) -> dict[str, Entry]:
     """The observation the last cycle ended with (for folder-ETag skipping)."""
     return {
@@ -236,19 +302,23 @@ def _operation(row: SyncOperation) -> Operation:
 class _Context:
     connection: CloudConnection
     connector: RootedConnector
+    base: DjangoBaseStore
     executor: Executor
 
 
-def _context(connection: CloudConnection, observation: Mapping[str, Entry] | None) -> _Context:
+def _context(
+    connection: CloudConnection, observation: Mapping[str, Entry] | None, stores: Stores | None
+) -> _Context:
     connector = open_connector(connection)
     assert isinstance(connector, RootedConnector)
     if observation is None:
         observation = _remembered(connection)
-    local, base = DjangoLocalStore(connection), DjangoBaseStore(connection)
+    stores = stores or Stores.load(connection)
+    local, base = stores.local, stores.base
     # the caller's observation is updated in place: its next round plans on current facts
     shared = observation if isinstance(observation, dict) else dict(observation)
     executor = Executor(connector, local, base, shared)
-    return _Context(connection, connector, executor)
+    return _Context(connection, connector, base, executor)
 
 
 @dataclass
@@ -264,8 +334,10 @@ def run_claimed(
     rows: Iterable[SyncOperation],
     *,
     observations: Mapping[int, Mapping[str, Entry]] | None = None,
+    stores: Mapping[int, Stores] | None = None,
 ) -> Settled:
-    """Perform the claimed rows (in parallel) and settle each one."""
+    """Perform the claimed rows (in parallel) and settle each one. A connection's current
+    observation and stores may be given (by id); else they are loaded."""
     rows = list(rows)
     contexts: dict[int, _Context] = {}
     settled = Settled()
@@ -274,45 +346,102 @@ def run_claimed(
         if row.connection_id not in contexts:
             seen = (observations or {}).get(row.connection_id)
             try:
-                contexts[row.connection_id] = _context(row.connection, seen)
+                contexts[row.connection_id] = _context(
+                    row.connection, seen, (stores or {}).get(row.connection_id)
+                )
             except ConnectorError as error:
                 _settle(row, error, settled, lock)
     runnable = [row for row in rows if row.connection_id in contexts]
+    pending = queue.SimpleQueue[SyncOperation]()
+    for row in runnable:
+        pending.put(row)
 
     def perform(row: SyncOperation) -> None:
+        context = contexts[row.connection_id]
         try:
-            contexts[row.connection_id].executor.apply(_operation(row))
+            context.executor.apply(_operation(row))
         except ConnectorError as error:
             _settle(row, error, settled, lock)
         else:
-            _settle(row, None, settled, lock)
+            # done: recorded with the base it changed, in the next flush
+            context.base.finish_with(row.pk)
+            with lock:
+                settled.done += 1
+        if context.base.due:
+            context.base.flush()  # outside the executor's lock: transfers go on meanwhile
+
+    crashed: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            while not crashed:
+                try:
+                    row = pending.get_nowait()
+                except queue.Empty:
+                    return
+                perform(row)
+        except BaseException as error:  # noqa: BLE001 (re-raised in the caller: a defect stops all)
+            crashed.append(error)
         finally:
             if threading.current_thread() is not threading.main_thread():
-                db_connection.close()
+                db_connection.close()  # one database connection per worker thread
 
     workers = max(1, min(settings.SYNC_TRANSFERS, len(runnable)))
-    if workers == 1:
-        for row in runnable:
-            perform(row)
-    else:
-        with ThreadPoolExecutor(workers, thread_name_prefix="archivist-sync") as pool:
-            list(pool.map(perform, runnable))
-    for context in contexts.values():
-        context.connector.close()
-    close_old_connections()
+    keeper = LeaseKeeper(rows)
+    keeper.start()
+    try:
+        if workers == 1:
+            work()
+        else:
+            threads = [
+                threading.Thread(target=work, name=f"archivist-sync-{n}") for n in range(workers)
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        if crashed:
+            raise crashed[0]
+    finally:
+        keeper.stop()
+        for context in contexts.values():
+            context.base.flush()
+            context.connector.close()
+        close_old_connections()
     return settled
 
 
+class LeaseKeeper(threading.Thread):
+    """Renews the leases of a batch's rows every third of `LEASE` while the batch runs: a long
+    transfer keeps its rows, and only a worker that stopped loses them."""
+
+    def __init__(self, rows: Iterable[SyncOperation]) -> None:
+        super().__init__(name="archivist-sync-leases", daemon=True)
+        rows = list(rows)
+        self.ids = [row.pk for row in rows]
+        self.workers = {row.worker for row in rows}
+        self._stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self._stopped.wait(LEASE.total_seconds() / 3):
+                SyncOperation.objects.filter(
+                    pk__in=self.ids, worker__in=self.workers, state=OperationState.RUNNING
+                ).update(lease_until=timezone.now() + LEASE)
+        finally:
+            db_connection.close()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self.join()
+
+
 def _settle(
-    row: SyncOperation, error: ConnectorError | None, settled: Settled, lock: threading.Lock
+    row: SyncOperation, error: ConnectorError, settled: Settled, lock: threading.Lock
 ) -> None:
+    """Settle a row whose operation failed (done rows are settled with the base's flush)."""
     changes: dict[str, object] = {"lease_until": None, "worker": ""}
-    if error is None:
-        changes["state"] = OperationState.DONE
-        changes["last_error"] = ""
-        with lock:
-            settled.done += 1
-    elif isinstance(error, Conflict):
+    if isinstance(error, Conflict):
         # the remote changed under us: nothing was overwritten; the next plan decides again
         changes["state"] = OperationState.DONE
         changes["last_error"] = f"re-planned: {error}"

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import sys
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import BinaryIO
@@ -18,7 +20,7 @@ from archivist.documents.services.attachments import clean_file_name, sniff_mime
 from archivist.documents.services.folder_tree import Place
 from archivist.documents.services.folders import clean_folder_name
 from archivist.sync.engine import MemoryBase
-from archivist.sync.models import CloudConnection, SyncItem
+from archivist.sync.models import CloudConnection, OperationState, SyncItem, SyncOperation
 from archivist.sync.services.scope import file_key, folder_key, local_items
 from archivist.sync.state import BaseItem, Kind, LocalItem
 
@@ -45,8 +47,13 @@ class DjangoLocalStore:
 
     @contextmanager
     def read(self, key: str) -> Iterator[BinaryIO]:
-        attachment = Attachment.objects.get(pk=_id(key))
-        with blob_store_from_settings().open(attachment.blob) as stream:
+        # the snapshot names the blob it planned with; a blob outlives any change of the
+        # attachment by the store's grace period, and the next plan sees the change
+        known = self.snapshot.get(key)
+        blob = known.sha256 if known is not None and known.has_content else None
+        if not blob:
+            blob = Attachment.objects.values_list("blob", flat=True).get(pk=_id(key))
+        with blob_store_from_settings().open(blob) as stream:
             yield stream
 
     def create_folder(self, parent: str, name: str) -> str:
@@ -141,62 +148,128 @@ class DjangoLocalStore:
 
 
 class DjangoBaseStore(MemoryBase):
-    """The base held in memory for a run and written through to `SyncItem` rows."""
+    """The base held in memory for a run and written to `SyncItem` rows in batches.
+
+    Changes collect in memory and `flush()` writes them in one transaction (upserts and
+    deletes), together with the queue rows whose work they record (`finish_with`). A process
+    killed before a flush leaves the stored base behind the effects, never ahead of them: the
+    next plan finds both sides holding the item and links it again (I3).
+    """
+
+    FLUSH_EVERY = 500
 
     def __init__(self, connection: CloudConnection):
         super().__init__()
         self.connection = connection
-        for row in SyncItem.objects.filter(connection=connection):
-            self.items_by_key[row.key] = BaseItem(
-                key=row.key,
-                kind=Kind(row.kind),
-                parent=row.parent or None,
-                name=row.name,
-                path=row.path,
-                remote_id=row.remote_id or None,
-                etag=row.etag,
-                revision=row.revision,
-                size=row.size,
-                sha256=row.sha256 or None,
+        self._dirty: dict[str, BaseItem | None] = {}
+        self._finished: list[int] = []
+        self._pending_lock = threading.Lock()
+        self._flush_lock = threading.Lock()
+        rows = SyncItem.objects.filter(connection=connection).values_list(*_COLUMNS)
+        intern = sys.intern  # shared with the observation's paths, ETags and parents
+        for key, kind, parent, name, path, remote_id, etag, revision, size, sha256 in rows:
+            self.items_by_key[key] = BaseItem(
+                key=key,
+                kind=Kind(kind),
+                parent=intern(parent) if parent else None,
+                name=name,
+                path=intern(path),
+                remote_id=remote_id or None,
+                etag=intern(etag) if etag else etag,
+                revision=revision,
+                size=size,
+                sha256=(revision if sha256 == revision else sha256) or None,
             )
 
-    def _save(self, item: BaseItem) -> None:
-        SyncItem.objects.update_or_create(
-            connection=self.connection,
-            key=item.key,
-            defaults={
-                "kind": item.kind.value,
-                "parent": item.parent or "",
-                "name": item.name[:255],
-                "path": item.path,
-                "remote_id": item.remote_id or "",
-                "etag": item.etag,
-                "revision": item.revision,
-                "size": item.size,
-                "sha256": item.sha256 or "",
-            },
-        )
+    def _changed(self, key: str) -> None:
+        with self._pending_lock:
+            self._dirty[key] = self.items_by_key.get(key)
 
     def put(self, item: BaseItem) -> None:
         super().put(item)
-        self._save(item)
+        self._changed(item.key)
 
     def remove(self, key: str) -> None:
         super().remove(key)
-        SyncItem.objects.filter(connection=self.connection, key=key).delete()
+        self._changed(key)
 
     def rewrite_below(self, key: str) -> None:
         before = dict(self.items_by_key)
         super().rewrite_below(key)
-        with transaction.atomic():
-            for changed, item in self.items_by_key.items():
-                if before.get(changed) != item:
-                    self._save(item)
+        self._changed_since(before)
 
     def forget_remote_below(self, key: str) -> None:
         before = dict(self.items_by_key)
         super().forget_remote_below(key)
-        with transaction.atomic():
-            for changed, item in self.items_by_key.items():
-                if before.get(changed) != item:
-                    self._save(item)
+        self._changed_since(before)
+
+    def _changed_since(self, before: dict[str, BaseItem]) -> None:
+        for key, item in self.items_by_key.items():
+            if before.get(key) != item:
+                self._changed(key)
+
+    def finish_with(self, operation_id: int) -> None:
+        """Mark the queue row done in the same transaction as the base it changed."""
+        with self._pending_lock:
+            self._finished.append(operation_id)
+
+    @property
+    def due(self) -> bool:
+        return len(self._dirty) + len(self._finished) >= self.FLUSH_EVERY
+
+    def flush(self) -> None:
+        """Write what changed since the last flush; safe from any thread (flushes run one at a
+        time, in the order their changes were taken)."""
+        with self._flush_lock:
+            with self._pending_lock:
+                dirty, self._dirty = self._dirty, {}
+                finished, self._finished = self._finished, []
+            if not dirty and not finished:
+                return
+            upserts = [self._row(item) for item in dirty.values() if item is not None]
+            gone = [key for key, item in dirty.items() if item is None]
+            with transaction.atomic():
+                SyncItem.objects.bulk_create(
+                    upserts,
+                    batch_size=500,
+                    update_conflicts=True,
+                    unique_fields=["connection", "key"],
+                    update_fields=[c for c in _COLUMNS if c != "key"] + ["synced_at"],
+                )
+                for start in range(0, len(gone), 500):
+                    SyncItem.objects.filter(
+                        connection=self.connection, key__in=gone[start : start + 500]
+                    ).delete()
+                for start in range(0, len(finished), 500):
+                    SyncOperation.objects.filter(pk__in=finished[start : start + 500]).update(
+                        state=OperationState.DONE, last_error="", lease_until=None, worker=""
+                    )
+
+    def _row(self, item: BaseItem) -> SyncItem:
+        return SyncItem(
+            connection=self.connection,
+            key=item.key,
+            kind=item.kind.value,
+            parent=item.parent or "",
+            name=item.name[:255],
+            path=item.path,
+            remote_id=item.remote_id or "",
+            etag=item.etag,
+            revision=item.revision,
+            size=item.size,
+            sha256=item.sha256 or "",
+        )
+
+
+_COLUMNS = (
+    "key",
+    "kind",
+    "parent",
+    "name",
+    "path",
+    "remote_id",
+    "etag",
+    "revision",
+    "size",
+    "sha256",
+)
