@@ -44,6 +44,7 @@ from archivist.connectors.errors import (
 )
 from archivist.connectors.options import OptionError
 from archivist.connectors.s3 import S3Connector, S3Settings
+from archivist.connectors.s3.client import parse_timestamp
 from archivist.connectors.s3.errors import translate
 from tests.connectors.contract.suite import ConnectorContract, PatternStream, paths, put, read
 from tests.peers.s3 import S3Peer, s3_refusing_server, s3_server  # noqa: F401 (fixtures)
@@ -613,3 +614,17 @@ def test_transport_errors_become_connector_errors(
     error: Exception, expected: type[ConnectorError]
 ) -> None:
     assert type(translate(error, action="list", path="", bucket="b-1")) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-11-23T06:45:44.000Z", dt.datetime(2026, 11, 23, 6, 45, 44, tzinfo=dt.UTC)),
+        ("2026-11-23T06:45:44Z", dt.datetime(2026, 11, 23, 6, 45, 44, tzinfo=dt.UTC)),
+        ("2026-11-23T08:45:44+02:00", dt.datetime(2026, 11, 23, 6, 45, 44, tzinfo=dt.UTC)),
+        ("Mon, 23 Nov 2026 06:45:44 GMT", dt.datetime(2026, 11, 23, 6, 45, 44, tzinfo=dt.UTC)),
+    ],
+)
+def test_timestamps_of_listings_and_headers_are_read_as_aware_times(text, expected):
+    parsed = parse_timestamp(text)
+    assert parsed == expected and parsed.utcoffset() is not None
