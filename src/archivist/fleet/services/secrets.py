@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from cryptography.fernet import InvalidToken
 
-from archivist.sync.services.connections import _fernet as secrets_fernet
+from archivist.sync.services.connections import secrets_cipher
 
 __all__ = ["UnreadableSecret", "decrypt", "encrypt"]
 
@@ -16,7 +16,7 @@ class UnreadableSecret(Exception):
 
 def encrypt(value: str) -> str:
     """The token to store; "" for an empty value."""
-    return secrets_fernet().encrypt(value.encode()).decode() if value else ""
+    return secrets_cipher().encrypt(value.encode()).decode() if value else ""
 
 
 def decrypt(token: str, *, field: str) -> str:
@@ -24,7 +24,7 @@ def decrypt(token: str, *, field: str) -> str:
     if not token:
         return ""
     try:
-        return secrets_fernet().decrypt(token.encode()).decode()
+        return secrets_cipher().decrypt(token.encode()).decode()
     except InvalidToken:
         raise UnreadableSecret(
             f"the stored {field} cannot be read (was ARCHIVIST_SECRET_KEY changed?): enter it again"

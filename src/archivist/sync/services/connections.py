@@ -24,10 +24,12 @@ from archivist.connectors.options import OptionError, parse_options
 from archivist.connectors.rooted import RootedConnector
 from archivist.sync.models import CloudConnection
 
-__all__ = ["configure", "open_connector", "secret_names"]
+__all__ = ["configure", "open_connector", "secret_names", "secrets_cipher"]
 
 
-def _fernet() -> Fernet:
+def secrets_cipher() -> Fernet:
+    """The key that encrypts secrets at rest (connection credentials, fleet API keys), derived
+    from ARCHIVIST_SECRET_KEY."""
     digest = hashlib.sha256(b"archivist/connection-secrets\0" + settings.SECRET_KEY.encode())
     return Fernet(base64.urlsafe_b64encode(digest.digest()))
 
@@ -51,14 +53,15 @@ def configure(connection: CloudConnection, values: Mapping[str, Any]) -> None:
     hidden = secret_names(connection.kind)
     connection.options = {k: v for k, v in merged.items() if k not in hidden}
     secrets = {k: v for k, v in merged.items() if k in hidden}
-    connection.secrets = _fernet().encrypt(json.dumps(secrets).encode()).decode() if secrets else ""
+    sealed = secrets_cipher().encrypt(json.dumps(secrets).encode()).decode() if secrets else ""
+    connection.secrets = sealed
 
 
 def _secrets(connection: CloudConnection) -> dict[str, Any]:
     if not connection.secrets:
         return {}
     try:
-        loaded: dict[str, Any] = json.loads(_fernet().decrypt(connection.secrets.encode()))
+        loaded: dict[str, Any] = json.loads(secrets_cipher().decrypt(connection.secrets.encode()))
     except InvalidToken:
         raise Fatal(
             "the stored secrets cannot be read (was ARCHIVIST_SECRET_KEY changed?): "
