@@ -261,9 +261,14 @@ def test_keyboard_alone_selects_a_folder_and_opens_a_card(sign_in):
     page = sign_in("admin").page
     row(page, "Archive box").focus()
     for _ in range(30):  # other tests add folders at the top: walk down to Marketing
-        if page.evaluate("document.activeElement.getAttribute('aria-label')") == "Marketing":
+        focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
+        if focused == "Marketing":
             break
         page.keyboard.press("ArrowDown")
+        # the app moves the focus after the key event: read the next row only once it has
+        page.wait_for_function(
+            "(before) => document.activeElement.getAttribute('aria-label') !== before", arg=focused
+        )
     page.keyboard.press("Enter")
     card(page, "logo.png").wait_for()
     assert row(page, "Marketing").get_attribute("aria-selected") == "true"
