@@ -18,7 +18,6 @@ with `isinstance`; the engine has a fallback for each.
 
 from __future__ import annotations
 
-import sys
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
@@ -63,11 +62,7 @@ class Entry:
     modified: datetime | None = None
 
     def __post_init__(self) -> None:
-        # A sync run holds an Entry per remote item next to a base item with the same path and
-        # ETag: one shared copy of each string, and no dict for zero or one hash (memory, I14).
-        object.__setattr__(self, "path", sys.intern(self.path))
-        if self.etag:
-            object.__setattr__(self, "etag", sys.intern(self.etag))
+        # A sync run holds an Entry per remote item: no dict for zero or one hash (memory).
         if len(self.hashes) <= 1 and not isinstance(self.hashes, OneHash):
             object.__setattr__(self, "hashes", OneHash.of(self.hashes))
 

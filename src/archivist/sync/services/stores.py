@@ -166,16 +166,16 @@ class DjangoBaseStore(MemoryBase):
         self._pending_lock = threading.Lock()
         self._flush_lock = threading.Lock()
         rows = SyncItem.objects.filter(connection=connection).values_list(*_COLUMNS)
-        intern = sys.intern  # shared with the observation's paths, ETags and parents
+        intern = sys.intern  # a few hundred parents, each shared by all its children
         for key, kind, parent, name, path, remote_id, etag, revision, size, sha256 in rows:
             self.items_by_key[key] = BaseItem(
                 key=key,
                 kind=Kind(kind),
                 parent=intern(parent) if parent else None,
                 name=name,
-                path=intern(path),
+                path=path,
                 remote_id=remote_id or None,
-                etag=intern(etag) if etag else etag,
+                etag=etag,
                 revision=revision,
                 size=size,
                 sha256=(revision if sha256 == revision else sha256) or None,
