@@ -46,7 +46,9 @@ from sync_s3 import (  # noqa: E402 (after the path set-up)
     database,
     peak_rss_mb,
     rclone_binary,
+    rclone_env,
     requests_line,
+    run_child,
     seaweedfs,
     setup_django,
     verdict,
@@ -230,27 +232,9 @@ def child_cycle() -> dict[str, Any]:
     }
 
 
-def run_child(arguments: list[str], env: dict[str, str]) -> Any:
-    command = [sys.executable, __file__, "--child", *arguments]
-    done = subprocess.run(command, env=env, cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True)
-    for line in done.stdout.splitlines():
-        if line.startswith("RESULT "):
-            return json.loads(line[len("RESULT ") :])
-        print(line)
-    raise SystemExit("the child printed no result")
-
-
 def rclone_listing(peer: Any) -> tuple[float, int]:
     """`rclone lsf -R --fast-list` of the same files: how long listing alone takes here."""
-    env = dict(
-        os.environ,
-        RCLONE_S3_PROVIDER="Other",
-        RCLONE_S3_ENDPOINT=peer.endpoint_url,
-        RCLONE_S3_ACCESS_KEY_ID=peer.access_key_id,
-        RCLONE_S3_SECRET_ACCESS_KEY=peer.secret_access_key,
-        RCLONE_S3_REGION=peer.region,
-        RCLONE_S3_FORCE_PATH_STYLE="true",
-    )
+    env = rclone_env(peer)
     command = [rclone_binary(), "--config", "/dev/null", "lsf", "-R", "--fast-list"]
     started = time.perf_counter()
     done = subprocess.run(
@@ -325,12 +309,13 @@ def main() -> None:
                     peer.secret_access_key,
                 ],
                 env,
+                script=__file__,
             )
             print(
                 f"  synced state recorded: {seeded['files']:,} files, {seeded['folders']} "
                 f"folders (listing {seeded['listed_s']:.1f} s, writing {seeded['written_s']:.1f} s)"
             )
-            quiet = run_child(["cycle"], env)
+            quiet = run_child(["cycle"], env, script=__file__)
             print_cycle(
                 f"No-change cycle over {seeded['files']:,} files (verifies the seed)", quiet
             )
@@ -352,7 +337,7 @@ def main() -> None:
                 f"\n{len(changes):,} changes in the cloud ({new} new, {rewritten} rewritten, "
                 f"{deleted} deleted) in {seconds:.1f} s"
             )
-            backward = run_child(["cycle"], env)
+            backward = run_child(["cycle"], env, script=__file__)
             print_cycle("Backward cycle", backward, TARGET_SECONDS)
             seconds, lines = rclone_listing(peer)
             print(

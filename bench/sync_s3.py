@@ -352,11 +352,9 @@ def rclone_binary() -> str:
     return found
 
 
-def run_rclone(peer: Any, tree: Path, work: Path) -> dict[str, float]:
-    client = peer.client()
-    client.create_bucket(Bucket=RCLONE_BUCKET)
-    client.close()
-    env = dict(
+def rclone_env(peer: Any, **extra: str) -> dict[str, str]:
+    """rclone's environment for an on-the-fly `:s3:` remote on the peer (no config file)."""
+    return dict(
         os.environ,
         RCLONE_S3_PROVIDER="Other",
         RCLONE_S3_ENDPOINT=peer.endpoint_url,
@@ -364,8 +362,15 @@ def run_rclone(peer: Any, tree: Path, work: Path) -> dict[str, float]:
         RCLONE_S3_SECRET_ACCESS_KEY=peer.secret_access_key,
         RCLONE_S3_REGION=peer.region,
         RCLONE_S3_FORCE_PATH_STYLE="true",
-        RCLONE_CACHE_DIR=str(work / "rclone-cache"),
+        **extra,
     )
+
+
+def run_rclone(peer: Any, tree: Path, work: Path) -> dict[str, float]:
+    client = peer.client()
+    client.create_bucket(Bucket=RCLONE_BUCKET)
+    client.close()
+    env = rclone_env(peer, RCLONE_CACHE_DIR=str(work / "rclone-cache"))
     command = [
         rclone_binary(),
         "--config",
@@ -392,9 +397,15 @@ def run_rclone(peer: Any, tree: Path, work: Path) -> dict[str, float]:
 
 
 def run_child(
-    arguments: list[str], env: dict[str, str], profile: str | None = None, gil: bool = False
+    arguments: list[str],
+    env: dict[str, str],
+    profile: str | None = None,
+    gil: bool = False,
+    script: str = __file__,
 ) -> Any:
-    command = [sys.executable, __file__, "--child", *arguments]
+    """Runs `script --child arguments…` and returns the JSON of its `RESULT` line (other lines
+    are printed)."""
+    command = [sys.executable, script, "--child", *arguments]
     if profile:
         spy = ["py-spy", "record", "--rate", "50" if gil else "100", "--format", "raw"]
         spy += ["--gil"] if gil else []

@@ -32,6 +32,7 @@ from archivist.fleet.services.access import (
     visible_databases,
 )
 from archivist.fleet.services.connect import connect_url
+from archivist.fleet.services.databases import EDITABLE
 from archivist.fleet.services.runs import start_sync
 from archivist.fleet.services.users import invite, remove
 
@@ -103,18 +104,8 @@ class DatabaseAdmin(FleetAdminMixin, admin.ModelAdmin):
         return visible_databases(request.user)
 
     def get_fields(self, request: Any, obj: Any = None) -> list[str]:
-        fields = [
-            "name",
-            "responsible",
-            "tags",
-            "hosting",
-            "url",
-            "database_name",
-            "api_login",
-            "fetch_documents",
-            "fetch_draft_entries",
-            "fetch_tax_returns",
-        ]
+        fields = list(EDITABLE)
+        fields.insert(fields.index("hosting"), "tags")
         if is_fleet_administrator(request.user):
             fields.insert(fields.index("api_login") + 1, "api_key")
         return fields + list(self.readonly_fields)

@@ -16,11 +16,10 @@ from archivist.connectors.rooted import RootedConnector
 from archivist.sync.models import CloudConnection, ConnectionState, LogLevel, SyncOperation
 from archivist.sync.planner import PlanRefused
 from archivist.sync.services.connections import open_connector
-from archivist.sync.services.cycle_log import critical, log
+from archivist.sync.services.cycle_log import critical, log, remember
 from archivist.sync.services.queue import (
     OPEN,
     claim,
-    keep_observation,
     load_stores_meanwhile,
     observe_remote,
     prepare,
@@ -117,7 +116,7 @@ def _rounds(
             waiting = SyncOperation.objects.filter(connection=connection, state__in=OPEN)
             report.converged = prepared.planned == prepared.deferred == 0 and not waiting.exists()
             if report.rounds:
-                keep_observation(connection, observation)
+                remember(connection, observation)  # as the cycle leaves it
             return
         report.rounds += 1
         settled = run_claimed(

@@ -53,7 +53,6 @@ __all__ = [
     "Prepared",
     "Stores",
     "claim",
-    "keep_observation",
     "load_stores_meanwhile",
     "observe_remote",
     "prepare",
@@ -231,12 +230,6 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def keep_observation(connection: CloudConnection, observation: Mapping[str, Entry]) -> None:
-    """Store the observation a cycle ended with (kept current by its operations), writing only
-    what differs from the stored one."""
-    remember(connection, observation)
 
 
 def _remembered(connection: CloudConnection) -> dict[str, Entry]:
