@@ -8,7 +8,13 @@ urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", views.SignOutView.as_view(), name="logout"),
     # The single-page app's own pages (the client routes them).
-    re_path(r"^(?P<route>(?:files|records)(?:/.*)?)$", views.app, name="app"),
+    re_path(
+        r"^(?P<route>(?:files|records|portal|sync|fleet|settings)(?:/.*)?)$",
+        views.app,
+        name="app",
+    ),
+    # A share's page by its token link: open to visitors who are not signed in.
+    re_path(r"^s/(?P<token>[^/]+)/?$", views.visitor_app, name="share-page"),
     path("admin/", admin.site.urls),
     path("api/", include("archivist.api.urls")),
 ]

@@ -85,6 +85,12 @@ def seed() -> None:
         attachments.update_tags(admin, [room], add=[design, important])
         put(azure, "contract.pdf", PDF)
 
+    # each area of the app adds what its own tests click on
+    from tests.web import seed_fleet, seed_portal, seed_records, seed_settings, seed_sync
+
+    for area in (seed_records, seed_portal, seed_sync, seed_fleet, seed_settings):
+        area.seed()
+
 
 if __name__ == "__main__":
     import django

@@ -8,6 +8,8 @@ export interface CurrentUser {
   file_manager: boolean;
   administrator: boolean;
   back_office: boolean;
+  fleet_user: boolean;
+  fleet_administrator: boolean;
 }
 
 export type FolderKind = "rule" | "record" | "manual" | "default";

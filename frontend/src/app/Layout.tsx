@@ -14,6 +14,10 @@ export function Layout() {
         </a>
         <nav aria-label="Main">
           {user.file_manager && <NavLink to="/files">Files</NavLink>}
+          {user.portal && <NavLink to="/portal">Shares</NavLink>}
+          {user.administrator && <NavLink to="/sync">Sync</NavLink>}
+          {user.fleet_user && <NavLink to="/fleet">Fleet</NavLink>}
+          {user.administrator && <NavLink to="/settings">Settings</NavLink>}
           {user.back_office && <a href="/admin/">Back office</a>}
         </nav>
         <form className="signout" method="post" action="/logout/">

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from archivist.documents import roles
+from archivist.fleet.services import access as fleet_access
 
 
 class CurrentUserSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -28,6 +29,12 @@ class CurrentUserSerializer(serializers.Serializer):  # type: ignore[type-arg]
     )
     administrator = serializers.BooleanField(help_text="In the group Administration.")
     back_office = serializers.BooleanField(help_text="May sign in to the back office (/admin/).")
+    fleet_user = serializers.BooleanField(
+        help_text="Opens the fleet dashboard (Databases User or Databases Administrator)."
+    )
+    fleet_administrator = serializers.BooleanField(
+        help_text="In the group Databases Administrator."
+    )
 
 
 def current_user(user: Any) -> dict[str, Any]:
@@ -40,6 +47,8 @@ def current_user(user: Any) -> dict[str, Any]:
         "file_manager": not portal and roles.has_file_manager(user),
         "administrator": not portal and roles.is_administrator(user),
         "back_office": bool(user.is_active and user.is_staff),
+        "fleet_user": not portal and fleet_access.is_fleet_user(user),
+        "fleet_administrator": not portal and fleet_access.is_fleet_administrator(user),
     }
 
 

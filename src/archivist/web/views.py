@@ -31,6 +31,19 @@ def app(request: HttpRequest, route: str = "") -> HttpResponse:
     return response
 
 
+@ensure_csrf_cookie
+def visitor_app(request: HttpRequest, token: str) -> HttpResponse:
+    """A share's page reached by its token link: the same app, without signing in (the visitor
+    API checks the token, its expiry and its password)."""
+    html = frontend.index_html()
+    if html is None:
+        return HttpResponse(NOT_BUILT, status=503)
+    response = HttpResponse(html)
+    response["Cache-Control"] = "no-cache"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 class SignInView(auth_views.LoginView):
     template_name = "web/login.html"
     redirect_authenticated_user = True
