@@ -22,7 +22,30 @@ def test_me_tells_the_web_app_what_each_person_may_open(people, client_for):
             "file_manager": file_manager,
             "administrator": administrator,
             "back_office": False,
+            "fleet_user": False,
+            "fleet_administrator": False,
         }
+
+
+def test_me_tells_who_may_open_the_fleet(people, client_for):
+    from django.contrib.auth.models import Group
+
+    from archivist.fleet.services.access import DATABASES_ADMINISTRATOR, DATABASES_USER
+
+    people.manager.groups.add(Group.objects.get_or_create(name=DATABASES_USER)[0])
+    people.clerk.groups.add(Group.objects.get_or_create(name=DATABASES_ADMINISTRATOR)[0])
+    people.visitor.groups.add(Group.objects.get_or_create(name=DATABASES_ADMINISTRATOR)[0])
+    flags = {
+        username: (answer["fleet_user"], answer["fleet_administrator"])
+        for username in ("admin", "manager", "clerk", "visitor")
+        for answer in [client_for(getattr(people, username)).get("/api/me/").json()]
+    }
+    assert flags == {
+        "admin": (False, False),
+        "manager": (True, False),
+        "clerk": (True, True),
+        "visitor": (False, False),  # a portal user never reaches the fleet
+    }
 
 
 def test_me_refuses_anonymous_callers(client_for):
