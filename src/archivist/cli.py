@@ -89,7 +89,8 @@ def demo() -> None:
 def serve(host: str | None, port: int | None, no_scheduler: bool) -> None:
     """Serve the web app and run the scheduled jobs.
 
-    Every ARCHIVIST_PREPARE_INTERVAL seconds: "Prepare folders", then archive expired shares.
+    Every prepare-folders interval (Settings page, else ARCHIVIST_PREPARE_INTERVAL seconds):
+    "Prepare folders", then archive expired shares.
     """
     from archivist.serve import serve as run_server
 

@@ -1,12 +1,15 @@
 """Every setting Archivist reads from the environment, declared once.
 
 `settings.py` reads values through `value()`; `docs/configuration.md` is checked against this
-list by a test, so a new setting cannot go undocumented.
+list by a test, so a new setting cannot go undocumented. The settings whose help names a
+section of the Settings page are defaults: a value an administrator saves there wins
+(`documents.services.installation`).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,24 +63,25 @@ SETTINGS: tuple[Setting, ...] = (
         "ARCHIVIST_PREPARE_INTERVAL",
         "900",
         "Seconds between two scheduled 'Prepare folders' runs in `archivist serve`, each followed "
-        "by archiving expired shares (0 disables both).",
+        "by archiving expired shares (0 disables both). Settings page: Schedules.",
     ),
     Setting(
         "ARCHIVIST_SYNC_INTERVAL",
         "900",
         "Seconds between two scheduled sync cycles ('Prepare sync queue' then 'Run sync queue') "
-        "in `archivist serve` (0 disables them).",
+        "in `archivist serve` (0 disables them). Settings page: Schedules.",
     ),
     Setting(
         "ARCHIVIST_SYNC_MAX_RETRIES",
         "6",
-        "Attempts of an ordinary sync operation before it is failed (30 s, 60 s, … apart).",
+        "Attempts of an ordinary sync operation before it is failed (30 s, 60 s, … apart). "
+        "Settings page: Sync.",
     ),
     Setting(
         "ARCHIVIST_SYNC_MAX_RETRIES_REVERSE",
         "4",
         "Attempts of a reverse-sync or move operation before it is failed (these can block "
-        "others, so they give up sooner).",
+        "others, so they give up sooner). Settings page: Sync.",
     ),
     Setting(
         "ARCHIVIST_SYNC_TRANSFERS",
@@ -89,17 +93,18 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Comma-separated mimetypes never sent to the cloud, on top of the defaults (text/html, "
         "text/css, text/javascript, application/javascript, text/xml, application/xml, "
-        "odoo.spreadsheet).",
+        "odoo.spreadsheet). Settings page: Sync.",
     ),
     Setting(
         "ARCHIVIST_SYNC_LOG_DAYS",
         "30",
-        "Days sync log lines are kept (at least 3); the scheduler deletes older ones daily.",
+        "Days sync log lines are kept (at least 3); the scheduler deletes older ones daily. "
+        "Settings page: Sync.",
     ),
     Setting(
         "ARCHIVIST_SYNC_LOG_EXPORT_LINES",
         "10000",
-        "Most lines a sync log export (CSV) holds, newest first.",
+        "Most lines a sync log export (CSV) holds, newest first. Settings page: Sync.",
     ),
     Setting(
         "ARCHIVIST_PREPARE_BUDGET",
@@ -145,6 +150,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds the whole synchronisation of one Odoo database may take (all its calls).",
     ),
     Setting(
+        "ARCHIVIST_EMBED_ORIGINS",
+        "",
+        "Comma-separated origins (`https://erp.example.com`, `https://*.example.com`) whose "
+        "pages may frame a record's attachment box at `/embed/records/…` (CSP "
+        "`frame-ancestors`); empty: only Archivist's own pages.",
+    ),
+    Setting(
         "ARCHIVIST_PREPARE_BATCH",
         "2000",
         "Records read, compared and written per transaction by 'Prepare folders'.",
@@ -177,6 +189,28 @@ def integer(name: str) -> int:
         return int(raw)
     except ValueError:
         raise ValueError(f"{name} must be an integer, got {raw!r}") from None
+
+
+_ORIGIN = re.compile(
+    r"^https?://(\[[0-9A-Fa-f:.]+\]|(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*)(:\d{1,5})?$"
+)
+
+
+def origins(name: str) -> list[str]:
+    """A comma-separated list of web origins (scheme://host[:port], `*.` allowed before the
+    host); ValueError naming the setting and the bad entry otherwise."""
+    found: list[str] = []
+    for entry in value(name).split(","):
+        origin = entry.strip().rstrip("/")
+        if not origin:
+            continue
+        if not _ORIGIN.match(origin):
+            raise ValueError(
+                f"{name}: {origin!r} is not an origin like https://erp.example.com "
+                "(scheme, host and optional port; no path)"
+            )
+        found.append(origin)
+    return found
 
 
 def email_settings(url: str) -> dict[str, object]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 
-from django.conf import settings
 from django.core.management import call_command
 from django.db import close_old_connections
 
@@ -16,29 +16,63 @@ log = logging.getLogger("archivist.serve")
 
 
 class Scheduler(threading.Thread):
-    """Every `interval` seconds: "Prepare folders" (a lease keeps several processes from
-    running it at once), archiving expired shares (one idempotent UPDATE), blob garbage
-    collection at most once a day across all processes (a 24-hour lease), and a sync cycle of
-    every active cloud connection at most once per `ARCHIVIST_SYNC_INTERVAL`; the fleet's daily
-    "Pull from Odoo.com" and "Synchronize all" (24-hour leases) and any pending background
-    fleet run. A failing job is logged and the others still run; each runs again on time."""
+    """Runs the scheduled jobs, each round `TICK` seconds apart (or `interval` when given):
+    every prepare-folders interval, "Prepare folders" (a lease keeps several processes from
+    running it at once) and archiving expired shares (one idempotent UPDATE); at every round,
+    the jobs that pace themselves with leases: blob garbage collection and sync log retention
+    once a day, a sync cycle of every active cloud connection at most once per sync interval,
+    the fleet's daily "Pull from Odoo.com" and "Synchronize all", and any pending background
+    fleet run. A failing job is logged and the others still run; each runs again on time.
 
-    def __init__(self, interval: float) -> None:
+    Both intervals are the ones in force (Settings page, else `ARCHIVIST_PREPARE_INTERVAL` and
+    `ARCHIVIST_SYNC_INTERVAL`), read at every round: a change applies without a restart, and
+    0 turns its jobs off. With a fixed `interval` (tests), every round runs every job."""
+
+    TICK = 30.0
+    PREPARE_JOBS = ("prepare folders", "expired shares archived")
+
+    def __init__(self, interval: float | None = None) -> None:
         super().__init__(name="archivist-scheduler", daemon=True)
-        self.interval = interval
+        self.fixed_interval = interval
         self.stopped = threading.Event()
 
+    def prepare_interval(self) -> float:
+        """Seconds between two "Prepare folders" runs now (0: off)."""
+        if self.fixed_interval is not None:
+            return self.fixed_interval
+        from archivist.documents.services import installation
+
+        try:
+            return float(installation.current().prepare_interval_seconds)
+        finally:
+            close_old_connections()
+
     def run(self) -> None:
-        while not self.stopped.wait(self.interval):
-            for name, job in _jobs():
-                try:
-                    result = job()
-                    if result:
-                        log.info("%s: %s", name, result)
-                except Exception:  # logged; the next round runs it again
-                    log.exception("%s failed", name)
-                finally:
-                    close_old_connections()
+        tick = self.TICK if self.fixed_interval is None else self.fixed_interval
+        last_prepare = time.monotonic()
+        while not self.stopped.wait(tick):
+            try:
+                interval = self.prepare_interval()
+            except Exception:  # logged; asked again at the next round
+                log.exception("reading the prepare-folders interval failed")
+                continue
+            prepare = interval > 0 and time.monotonic() - last_prepare >= interval
+            if prepare:
+                last_prepare = time.monotonic()
+            self.run_jobs(prepare=prepare)
+
+    def run_jobs(self, *, prepare: bool) -> None:
+        for name, job in _jobs():
+            if name in self.PREPARE_JOBS and not prepare:
+                continue
+            try:
+                result = job()
+                if result:
+                    log.info("%s: %s", name, result)
+            except Exception:  # logged; the next round runs it again
+                log.exception("%s failed", name)
+            finally:
+                close_old_connections()
 
     def stop(self) -> None:
         self.stopped.set()
@@ -74,8 +108,8 @@ def serve(host: str | None, port: int | None, *, scheduler: bool) -> None:
     host = host or config.value("ARCHIVIST_HOST")
     port = port or config.integer("ARCHIVIST_PORT")
     worker = None
-    if scheduler and settings.PREPARE_INTERVAL_SECONDS > 0:
-        worker = Scheduler(settings.PREPARE_INTERVAL_SECONDS)
+    if scheduler:
+        worker = Scheduler()
         worker.start()
     print(f"Archivist is listening on http://{host}:{port}/  (Ctrl+C stops it)", flush=True)
     try:

@@ -147,6 +147,8 @@ ZIP_MAX_FILES = config.integer("ARCHIVIST_ZIP_MAX_FILES")
 # may be as large as the largest upload.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Pages of these origins may frame a record's attachment box (/embed/records/…).
+EMBED_ORIGINS = config.origins("ARCHIVIST_EMBED_ORIGINS")
 DEFAULT_FROM_EMAIL = config.value("ARCHIVIST_EMAIL_FROM")
 globals().update(config.email_settings(config.value("ARCHIVIST_EMAIL_URL")))
 
@@ -175,6 +177,7 @@ SPECTACULAR_SETTINGS = {
         "FolderKindEnum": "archivist.documents.models.folders.FolderKind",
         "MassActionKindEnum": "archivist.documents.models.settings.MassAction.Kind",
         "AttachmentKindEnum": "archivist.api.serializers.ATTACHMENT_KINDS",
+        "ConnectionStateEnum": "archivist.sync.models.connections.ConnectionState",
     },
 }
 

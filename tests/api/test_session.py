@@ -24,6 +24,8 @@ def test_me_tells_the_web_app_what_each_person_may_open(people, client_for):
             "back_office": False,
             "fleet_user": False,
             "fleet_administrator": False,
+            "tags_enabled": True,
+            "sharing_enabled": True,
         }
 
 

@@ -76,7 +76,7 @@ def test_a_file_manager_creates_a_share_with_everything(people, library):
     assert list(share.attachments.all()) == [library.brief]
     assert share.upload_folder == library.drafts and share.created_by == people.manager
     assert data["access_by_token"] is True and share.token
-    assert data["access_url"] == f"http://testserver/api/visit/{share.token}/"
+    assert data["access_url"] == f"http://testserver/s/{share.token}"
     assert data["has_password"] is False and data["download_count"] == 0
 
 
@@ -143,7 +143,7 @@ def test_reading_a_share_needs_file_manager_access(people, share):
     response = client(people.manager).get(url(share))
     assert response.status_code == 200
     assert response.json()["partners"] == [people.alice.pk]
-    assert response.json()["access_url"].endswith(f"/api/visit/{share.token}/")
+    assert response.json()["access_url"].endswith(f"/s/{share.token}")
     assert client(people.alice).get(url(share)).status_code == 403
     assert client(people.clerk).get(url(share)).status_code == 403
     assert client(people.manager).get("/api/shares/999999/").status_code == 404
@@ -195,7 +195,7 @@ def test_regenerating_the_token_kills_the_old_url(people, share):
     response = client(people.manager).post(url(share, "token/"))
     assert response.status_code == 200
     new = response.json()["token"]
-    assert new != old and response.json()["access_url"].endswith(f"/api/visit/{new}/")
+    assert new != old and response.json()["access_url"].endswith(f"/s/{new}")
     closed = client().get(f"/api/visit/{old}/")
     assert closed.status_code == 404
     assert closed.json() == {
@@ -268,7 +268,7 @@ def test_invitations_email_each_partner_the_link(people, share):
     ]
     message = mail.outbox[0]
     assert message.subject == "Shared with you: For customers"
-    assert f"http://testserver/api/portal/shares/{share.pk}/" in message.body
+    assert f"http://testserver/portal/shares/{share.pk}\n" in message.body
     assert "See you" in message.body and len(message.to) == 1
 
 

@@ -10,6 +10,10 @@ export interface CurrentUser {
   back_office: boolean;
   fleet_user: boolean;
   fleet_administrator: boolean;
+  /** Tags are turned on in Settings (off: no tag tree, no tag filters). */
+  tags_enabled: boolean;
+  /** Sharing is turned on in Settings (off: no share tree, no Share action). */
+  sharing_enabled: boolean;
 }
 
 export type FolderKind = "rule" | "record" | "manual" | "default";

@@ -10,7 +10,7 @@ import { FileManager } from "../pages/files/FileManager";
 import { fleetRoutes } from "../pages/fleet/routes";
 import { VisitorPage } from "../pages/portal/public";
 import { portalRoutes } from "../pages/portal/routes";
-import { recordsRoutes } from "../pages/records/routes";
+import { recordsEmbedRoutes, recordsRoutes } from "../pages/records/routes";
 import { settingsRoutes } from "../pages/settings/routes";
 import { syncRoutes } from "../pages/sync/routes";
 import { Layout } from "./Layout";
@@ -35,6 +35,7 @@ function SignedInApp() {
   return (
     <SessionContext.Provider value={session.data}>
       <Routes>
+        {recordsEmbedRoutes()}
         <Route element={<Layout />}>
           <Route index element={<Home />} />
           <Route path="files" element={<Guarded need="file_manager"><FileManager /></Guarded>} />

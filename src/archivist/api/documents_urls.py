@@ -29,7 +29,12 @@ urlpatterns = [
     path("folders/<int:pk>/archive.zip", folders.FolderZipView.as_view(), name="api-folder-zip"),
     path("folders/<int:pk>/select/", folders.FolderSelectView.as_view(), name="api-folder-select"),
     path("folders/<int:pk>/record/", folders.FolderRecordView.as_view(), name="api-folder-record"),
-    # a record's attachment box
+    # a record's page and its attachment box
+    path(
+        "records/<str:source>/<str:model>/<str:record_id>/",
+        records.RecordPageView.as_view(),
+        name="api-record",
+    ),
     path(
         "records/<str:source>/<str:model>/<str:record_id>/box/",
         records.RecordBoxView.as_view(),

@@ -108,6 +108,7 @@ def _apply(database: Database, data: dict[str, Any]) -> Database:
 
 def _filtered(request: Request) -> QuerySet[Database]:
     rows = access.visible_databases(request.user).prefetch_related("tags")
+    rows = rows.select_related("responsible")
     rows = rows.annotate(user_total=Count("users", distinct=True))
     params = request.query_params
     if search := params.get("search", "").strip()[:200]:
@@ -116,6 +117,10 @@ def _filtered(request: Request) -> QuerySet[Database]:
         rows = rows.filter(hosting=hosting)
     if tag := params.get("tag", ""):
         rows = rows.filter(tags__name=tag)
+    if responsible := params.get("responsible", ""):
+        if not responsible.isdigit():
+            raise ValidationError({"responsible": "expected a user id"})
+        rows = rows.filter(responsible_id=int(responsible))
     if params.get("errors", "") in ("1", "true"):
         rows = rows.filter(sync_errors__gt=0)
     if tax := params.get("tax_return_status", ""):
@@ -149,6 +154,7 @@ LIST_PARAMETERS = [
     OpenApiParameter("search", OpenApiTypes.STR, description="in the name or the URL"),
     OpenApiParameter("hosting", OpenApiTypes.STR, enum=["saas", "paas", "premise", "other"]),
     OpenApiParameter("tag", OpenApiTypes.STR),
+    OpenApiParameter("responsible", OpenApiTypes.INT, description="the responsible's user id"),
     OpenApiParameter("errors", OpenApiTypes.BOOL, description="only databases with sync errors"),
     OpenApiParameter("tax_return_status", OpenApiTypes.STR, enum=s.TAX_RETURN_STATUSES),
     OpenApiParameter(
@@ -375,6 +381,50 @@ class RemoveView(APIView):
             chosen = _chosen(request, body.validated_data["databases"])
         results = users.remove(chosen, logins)
         return Response({"results": [result.as_dict() for result in results]})
+
+
+PEOPLE_LIMIT = 50
+
+
+class PeopleView(APIView):
+    permission_classes = [FleetAdministrator]
+
+    @extend_schema(
+        tags=TAG,
+        parameters=[
+            OpenApiParameter(
+                "search", OpenApiTypes.STR, description="in the username, name or email"
+            ),
+            OpenApiParameter("ids", OpenApiTypes.STR, description="comma-separated user ids"),
+        ],
+        responses=s.PersonSerializer(many=True),
+        summary=f"Active local users to invite or make responsible ({PEOPLE_LIMIT} at most)",
+    )
+    def get(self, request: Request) -> Response:
+        rows = get_user_model().objects.filter(is_active=True)
+        if search := request.query_params.get("search", "").strip()[:100]:
+            rows = rows.filter(
+                Q(username__icontains=search)
+                | Q(first_name__icontains=search)
+                | Q(last_name__icontains=search)
+                | Q(email__icontains=search)
+            )
+        if ids := request.query_params.get("ids", "").strip():
+            try:
+                wanted = [int(part) for part in ids.split(",")]
+            except ValueError:
+                raise ValidationError({"ids": "expected comma-separated user ids"}) from None
+            rows = rows.filter(pk__in=wanted)
+        people = [
+            {
+                "id": person.pk,
+                "username": person.get_username(),
+                "name": person.get_full_name() or person.get_username(),
+                "email": person.email,
+            }
+            for person in rows.order_by("username")[:PEOPLE_LIMIT]
+        ]
+        return Response(s.PersonSerializer(people, many=True).data)
 
 
 class TagListView(APIView):

@@ -32,6 +32,7 @@ class DatabaseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     kpis = serializers.DictField(child=FleetKpiSerializer(), help_text="KPIs by id")
     user_count = serializers.SerializerMethodField()
     hosting_label = serializers.CharField(source="get_hosting_display", read_only=True)
+    responsible_name = serializers.SerializerMethodField()
 
     class Meta:
         model = Database
@@ -39,6 +40,7 @@ class DatabaseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "id",
             "name",
             "responsible",
+            "responsible_name",
             "tags",
             "hosting",
             "hosting_label",
@@ -60,6 +62,10 @@ class DatabaseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "sync_notes",
         ]
         read_only_fields = fields
+
+    def get_responsible_name(self, obj: Database) -> str | None:
+        person = obj.responsible
+        return None if person is None else person.get_full_name() or person.get_username()
 
     def get_user_count(self, obj: Database) -> int:
         counted = getattr(obj, "user_total", None)  # annotated by the list
@@ -109,6 +115,15 @@ class DatabaseUserSerializer(serializers.ModelSerializer):  # type: ignore[type-
         model = DatabaseUser
         fields = ["id", "login", "name", "latest_authentication", "local_user", "local_username"]
         read_only_fields = fields
+
+
+class PersonSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """A local user, as the invite dialog and the responsible field choose them."""
+
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField(help_text="full name, or the username")
+    email = serializers.CharField(allow_blank=True, help_text="the login an invitation uses")
 
 
 class OutcomeSerializer(serializers.Serializer):  # type: ignore[type-arg]

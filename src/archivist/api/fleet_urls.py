@@ -30,6 +30,7 @@ urlpatterns = [
     path("fleet/discover/", fleet.DiscoverView.as_view(), name="api-fleet-discover"),
     path("fleet/invite/", fleet.InviteView.as_view(), name="api-fleet-invite"),
     path("fleet/remove/", fleet.RemoveView.as_view(), name="api-fleet-remove"),
+    path("fleet/people/", fleet.PeopleView.as_view(), name="api-fleet-people"),
     path("fleet/tags/", fleet.TagListView.as_view(), name="api-fleet-tags"),
     path("fleet/settings/", fleet.SettingsView.as_view(), name="api-fleet-settings"),
 ]

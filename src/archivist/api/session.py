@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from archivist.documents import roles
+from archivist.documents.services import installation
 from archivist.fleet.services import access as fleet_access
 
 
@@ -35,10 +36,13 @@ class CurrentUserSerializer(serializers.Serializer):  # type: ignore[type-arg]
     fleet_administrator = serializers.BooleanField(
         help_text="In the group Databases Administrator."
     )
+    tags_enabled = serializers.BooleanField(help_text="Tags are turned on in Settings.")
+    sharing_enabled = serializers.BooleanField(help_text="Sharing is turned on in Settings.")
 
 
 def current_user(user: Any) -> dict[str, Any]:
     portal = roles.is_portal(user)
+    switches = installation.current()
     return {
         "id": user.pk,
         "username": user.get_username(),
@@ -49,6 +53,8 @@ def current_user(user: Any) -> dict[str, Any]:
         "back_office": bool(user.is_active and user.is_staff),
         "fleet_user": not portal and fleet_access.is_fleet_user(user),
         "fleet_administrator": not portal and fleet_access.is_fleet_administrator(user),
+        "tags_enabled": switches.tags_enabled,
+        "sharing_enabled": switches.sharing_enabled,
     }
 
 

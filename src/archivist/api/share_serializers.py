@@ -17,13 +17,18 @@ from archivist.documents.services.shares import SEARCH_IN, VISITOR_ORDERS
 
 
 def access_url(request: Request, share: Share) -> str | None:
+    """The share's page for anyone with the link (`/s/{token}`, the web app's token page, which
+    calls `/api/visit/{token}/…`); None without a token."""
     if share.token is None:
         return None
-    return request.build_absolute_uri(reverse("visit", kwargs={"token": share.token}))
+    return request.build_absolute_uri(reverse("share-page", kwargs={"token": share.token}))
 
 
 def portal_url(request: Request, share: Share) -> str:
-    return request.build_absolute_uri(reverse("portal-share", kwargs={"share_id": share.pk}))
+    """The share's page for a signed-in portal user (`/portal/shares/{id}`): the invitation's
+    link."""
+    route = f"portal/shares/{share.pk}"
+    return request.build_absolute_uri(reverse("app", kwargs={"route": route}))
 
 
 def _ids(model: Any) -> serializers.PrimaryKeyRelatedField:
@@ -249,6 +254,9 @@ class TreeNodeSerializer(serializers.Serializer):
     upload_target = serializers.SerializerMethodField(
         help_text="The folder uploads go to by default (folders only)."
     )
+    can_upload = serializers.SerializerMethodField(
+        help_text="Visitors may upload into this folder (folders only)."
+    )
 
     def get_parent(self, node: Any) -> int | None:
         shown = self.context["shown"]
@@ -263,6 +271,9 @@ class TreeNodeSerializer(serializers.Serializer):
 
     def get_upload_target(self, node: Any) -> bool:
         return node.pk == self.context.get("target")
+
+    def get_can_upload(self, node: Any) -> bool:
+        return node.pk in self.context.get("writable", ())
 
 
 class TreeQuerySerializer(serializers.Serializer):

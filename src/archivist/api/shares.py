@@ -21,6 +21,7 @@ from archivist.api import downloads
 from archivist.api import share_serializers as shapes
 from archivist.api.permissions import FileManager
 from archivist.api.share_serializers import ShareSerializer, access_url, portal_url
+from archivist.api.switches import SharingTurnedOn
 from archivist.documents.models import Attachment, Share, ShareAccess
 from archivist.documents.services import archives, share_admin
 from archivist.documents.services import shares as share_service
@@ -62,7 +63,7 @@ def zip_response(
 
 
 class ManageView(APIView):
-    permission_classes = [FileManager]
+    permission_classes = [FileManager, SharingTurnedOn]
 
     def share(self, pk: int) -> Share:
         return get_object_or_404(Share, pk=pk)

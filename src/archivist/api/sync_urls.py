@@ -3,7 +3,22 @@ from django.urls import path
 from archivist.api import sync
 
 urlpatterns = [
+    path(
+        "sync/connector-types/",
+        sync.ConnectorTypeListView.as_view(),
+        name="api-sync-connector-types",
+    ),
     path("sync/connections/", sync.ConnectionListView.as_view(), name="api-sync-connections"),
+    path(
+        "sync/connections/<int:pk>/",
+        sync.ConnectionDetailView.as_view(),
+        name="api-sync-connection",
+    ),
+    path(
+        "sync/connections/<int:pk>/test/",
+        sync.ConnectionTestView.as_view(),
+        name="api-sync-connection-test",
+    ),
     path(
         "sync/connections/<int:pk>/pause/",
         sync.ConnectionPauseView.as_view(),

@@ -18,6 +18,7 @@ from archivist.api.downloads import FileContentNegotiation, zip_response
 from archivist.api.fields import NameField, StrictSerializer
 from archivist.api.permissions import FileManager
 from archivist.api.serializers import TagListSerializer, TagSerializer
+from archivist.api.switches import TagsTurnedOn
 from archivist.documents.models import Tag
 from archivist.documents.services import archives, listing
 from archivist.documents.services import tags as tag_service
@@ -53,7 +54,7 @@ def _one(tag: Tag) -> dict[str, Any]:
 
 
 class TagListView(APIView):
-    permission_classes = [FileManager]
+    permission_classes = [FileManager, TagsTurnedOn]
 
     @extend_schema(
         operation_id="tags_list",
@@ -90,7 +91,7 @@ class TagListView(APIView):
 
 
 class TagDetailView(APIView):
-    permission_classes = [FileManager]
+    permission_classes = [FileManager, TagsTurnedOn]
 
     @extend_schema(tags=TAG, responses=TagSerializer, summary="One tag")
     def get(self, request: Request, pk: int) -> Response:
@@ -121,7 +122,7 @@ class TagDetailView(APIView):
 
 
 class TagArchiveView(APIView):
-    permission_classes = [FileManager]
+    permission_classes = [FileManager, TagsTurnedOn]
 
     @extend_schema(
         tags=TAG,
@@ -136,7 +137,7 @@ class TagArchiveView(APIView):
 
 
 class TagRestoreView(APIView):
-    permission_classes = [FileManager]
+    permission_classes = [FileManager, TagsTurnedOn]
 
     @extend_schema(
         tags=TAG, request=None, responses=TagSerializer, summary="Restore a tag and its subtags"

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("archivist.api.shares_urls")),
     path("", include("archivist.api.sync_urls")),
     path("", include("archivist.api.fleet_urls")),
+    path("", include("archivist.api.settings_urls")),
 ]

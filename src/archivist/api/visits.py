@@ -25,7 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from archivist.api import downloads
+from archivist.api import downloads, switches
 from archivist.api import share_serializers as shapes
 from archivist.api.shares import ZIP, zip_response
 from archivist.documents.models import Attachment, Folder, Share, Tag
@@ -47,6 +47,10 @@ class VisitView(APIView):
     """Resolves the visit from the URL: `token`, or `share_id` for a signed-in user."""
 
     permission_classes = [AllowAny]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        switches.check_sharing()
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, service.ShareClosed):
@@ -87,6 +91,10 @@ class VisitView(APIView):
 
 class PortalSharesView(APIView):
     permission_classes = [IsAuthenticated]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        switches.check_sharing()
 
     @extend_schema(
         tags=TAGS,
@@ -200,11 +208,13 @@ class FoldersView(VisitView):
     def get(self, request: Request, **_: Any) -> Response:
         visit = self.visit()
         folders, matches = service.visible_folders(visit, request.query_params.get("search", ""))
-        addable: set[int] = set()
-        if visit.share.allow_add_folders:
-            addable = set(service.writable_folders(visit).values_list("pk", flat=True))
+        writable = set(service.writable_folders(visit).values_list("pk", flat=True))
+        addable = writable if visit.share.allow_add_folders else set()
+        share = visit.share
+        uploadable = writable if share.allow_upload or share.upload_only else set()
         target = service.upload_target(visit)
         context = {"addable": addable, "target": target.pk if target else None}
+        context["writable"] = uploadable
         return Response(_tree(folders, matches, **context))
 
     @extend_schema(
@@ -220,7 +230,10 @@ class FoldersView(VisitView):
         if parent is None:
             raise PermissionDenied("this folder is not shared")
         folder = service.add_folder(visit, parent, data["name"])
-        node = _tree([folder], set(), addable={folder.pk})[0]
+        uploads = visit.share.allow_upload or visit.share.upload_only
+        node = _tree(
+            [folder], set(), addable={folder.pk}, writable={folder.pk} if uploads else set()
+        )[0]
         return Response({**node, "parent": parent.pk}, status=status.HTTP_201_CREATED)
 
 

@@ -21,6 +21,8 @@ import {
   type SearchField,
 } from "../../lib/filters";
 import * as selections from "../../lib/selection";
+import { foldersFromParam } from "../records/format";
+import { RecordTrail } from "../records/RecordTrail";
 import { AttachmentGrid } from "./AttachmentGrid";
 import {
   AddUrlDialog,
@@ -35,6 +37,7 @@ import { useTreeMenus } from "./menus";
 import { SelectionPanel } from "./SelectionPanel";
 import { ATTACHMENTS_TYPE, FOLDER_TYPE, FolderPanel, SharePanel, TAG_TYPE, TagPanel } from "./TreePanels";
 import { UploadList, useUploads } from "./uploads";
+import { useUser } from "../../app/session";
 
 interface Toast {
   key: number;
@@ -50,7 +53,12 @@ const SELECT_ALL_LIMIT = 10_000;
 
 export function FileManager() {
   const client = useQueryClient();
-  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const user = useUser(); // tags and sharing can be turned off in Settings
+  // `/files?folder=<id>` (an attachment box's "Open in File Manager") opens on that folder.
+  const [filters, setFilters] = useState<Filters>(() => ({
+    ...NO_FILTERS,
+    folders: foldersFromParam(new URLSearchParams(window.location.search).get("folder")),
+  }));
   const [selection, setSelection] = useState<selections.Selection>(() => selections.load());
   const [chosenTarget, setChosenTarget] = useState<{ id: number; name: string } | null>(null);
   const [folderVersion, setFolderVersion] = useState(0);
@@ -337,48 +345,53 @@ export function FileManager() {
             }, "Folder moved to the top");
           }}
         />
-        <TagPanel
-          selected={filters.tags}
-          onSelect={(node) => setFilters((current) => ({ ...current, tags: toggleIn(current.tags, node.id) }))}
-          onReset={() => setFilters((current) => ({ ...current, tags: [] }))}
-          onMenu={menus.tagMenu}
-          onCreate={() => menus.createTag(null)}
-          accepts={(types) => types.includes(ATTACHMENTS_TYPE) || types.includes(TAG_TYPE)}
-          onRootDrop={(data) => moveTag(Number(data.getData(TAG_TYPE)), null, "the top")}
-          onDrop={(node, data) => {
-            const tag = Number(data.getData(TAG_TYPE));
-            if (tag) {
-              if (tag !== node.id) moveTag(tag, node.id, node.name);
-              return;
-            }
-            const ids = draggedIds(data);
-            if (!ids.length) return;
-            void attempt(async () => {
-              await documents.bulk(ids, { add_tags: [node.id] });
-              await refreshAttachments();
-            }, `Tag ${node.name} added to ${ids.length} attachment(s)`);
-          }}
-        />
-        <SharePanel
-          selected={filters.shares}
-          onSelect={(node) => setFilters((current) => ({ ...current, shares: toggleIn(current.shares, node.id) }))}
-          onReset={() => setFilters((current) => ({ ...current, shares: [] }))}
-          onMenu={menus.shareMenu}
-          onCreate={() => menus.createShare(null)}
-          accepts={carries(ATTACHMENTS_TYPE)}
-          onDrop={(node, data) => {
-            const ids = draggedIds(data);
-            if (!ids.length) return;
-            void attempt(async () => {
-              await documents.addToShare(ids, { share: node.id });
-              await refreshAttachments();
-            }, `${ids.length} attachment(s) added to ${node.name}`);
-          }}
-        />
+        {user.tags_enabled && (
+          <TagPanel
+            selected={filters.tags}
+            onSelect={(node) => setFilters((current) => ({ ...current, tags: toggleIn(current.tags, node.id) }))}
+            onReset={() => setFilters((current) => ({ ...current, tags: [] }))}
+            onMenu={menus.tagMenu}
+            onCreate={() => menus.createTag(null)}
+            accepts={(types) => types.includes(ATTACHMENTS_TYPE) || types.includes(TAG_TYPE)}
+            onRootDrop={(data) => moveTag(Number(data.getData(TAG_TYPE)), null, "the top")}
+            onDrop={(node, data) => {
+              const tag = Number(data.getData(TAG_TYPE));
+              if (tag) {
+                if (tag !== node.id) moveTag(tag, node.id, node.name);
+                return;
+              }
+              const ids = draggedIds(data);
+              if (!ids.length) return;
+              void attempt(async () => {
+                await documents.bulk(ids, { add_tags: [node.id] });
+                await refreshAttachments();
+              }, `Tag ${node.name} added to ${ids.length} attachment(s)`);
+            }}
+          />
+        )}
+        {user.sharing_enabled && (
+          <SharePanel
+            selected={filters.shares}
+            onSelect={(node) => setFilters((current) => ({ ...current, shares: toggleIn(current.shares, node.id) }))}
+            onReset={() => setFilters((current) => ({ ...current, shares: [] }))}
+            onMenu={menus.shareMenu}
+            onCreate={() => menus.createShare(null)}
+            accepts={carries(ATTACHMENTS_TYPE)}
+            onDrop={(node, data) => {
+              const ids = draggedIds(data);
+              if (!ids.length) return;
+              void attempt(async () => {
+                await documents.addToShare(ids, { share: node.id });
+                await refreshAttachments();
+              }, `${ids.length} attachment(s) added to ${node.name}`);
+            }}
+          />
+        )}
       </nav>
 
       <section className="centre" aria-label="Attachments">
-        <SearchBar filters={filters} onChange={setFilters} onSelectAll={() => void selectAllFound()} busy={busy} />
+        <RecordTrail />
+        <SearchBar tags={user.tags_enabled} filters={filters} onChange={setFilters} onSelectAll={() => void selectAllFound()} busy={busy} />
         <UploadList items={uploads.items} onClear={uploads.clearFinished} />
         <AttachmentGrid
           query={query}
@@ -425,6 +438,7 @@ export function FileManager() {
 }
 
 function SearchBar(props: {
+  tags: boolean;
   filters: Filters;
   onChange: (filters: Filters) => void;
   onSelectAll: () => void;
@@ -444,7 +458,7 @@ function SearchBar(props: {
         }}
       >
         <select aria-label="Search in" value={field} onChange={(event) => setField(event.target.value as SearchField)}>
-          {SEARCH_FIELDS.map((option) => (
+          {SEARCH_FIELDS.filter((option) => props.tags || option.field !== "tag").map((option) => (
             <option key={option.field} value={option.field}>
               {option.label}
             </option>

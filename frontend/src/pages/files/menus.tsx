@@ -7,11 +7,13 @@
 
 import type { QueryClient } from "@tanstack/react-query";
 import type { ReactNode } from "react";
+import { useNavigate } from "react-router";
 import { downloadUrl } from "../../api/client";
 import * as documents from "../../api/documents";
+import { recordPath } from "../../api/records";
 import { ConfirmDialog, PromptDialog } from "../../components/Dialog";
 import type { MenuItem, MenuState } from "../../components/ContextMenu";
-import { FolderSettingsDialog, RecordDialog, TagEditDialog } from "./dialogs";
+import { FolderSettingsDialog, TagEditDialog } from "./dialogs";
 import type { FolderItem, ShareTreeItem, TagItem } from "./TreePanels";
 
 export interface MenuContext {
@@ -29,6 +31,7 @@ export interface MenuContext {
 
 export function useTreeMenus(context: MenuContext) {
   const { setMenu, setDialog, closeDialog, attempt } = context;
+  const navigate = useNavigate();
 
   const prompt = (title: string, label: string, initial: string, submit: (value: string) => Promise<unknown>) =>
     setDialog(<PromptDialog title={title} label={label} initial={initial} onSubmit={submit} onClose={closeDialog} />);
@@ -63,7 +66,7 @@ export function useTreeMenus(context: MenuContext) {
       if (detail.record) {
         items.push({
           label: "Open linked record",
-          run: () => setDialog(<RecordDialog folderId={node.id} onClose={closeDialog} />),
+          run: () => void navigate(recordPath(detail.record!)),
         });
       }
       items.push({

@@ -1,7 +1,18 @@
-/** The settings pages' routes (placeholder until the pages are built). */
+/** The Settings page's route: administrators only (the API refuses everyone else too). */
 
 import { Route } from "react-router";
+import { Guarded } from "../../app/App";
+import { SettingsPage } from "./SettingsPage";
 
 export function settingsRoutes() {
-  return <Route path="settings/*" element={<p className="page-message">Settings: coming soon</p>} />;
+  return (
+    <Route
+      path="settings"
+      element={
+        <Guarded need="administrator">
+          <SettingsPage />
+        </Guarded>
+      }
+    />
+  );
 }

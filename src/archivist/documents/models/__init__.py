@@ -3,6 +3,7 @@
 from archivist.documents.models.access import AccessPolicy, AccessVersion
 from archivist.documents.models.attachments import Attachment
 from archivist.documents.models.folders import Folder, FolderKind
+from archivist.documents.models.installation import InstallationSettings
 from archivist.documents.models.jobs import JobLease
 from archivist.documents.models.rules import (
     DefaultFile,
@@ -28,6 +29,7 @@ __all__ = [
     "FolderRule",
     "FolderRulePeriod",
     "FolderRuleState",
+    "InstallationSettings",
     "JobLease",
     "MassAction",
     "PendingParentCheck",

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from archivist.documents import roles
 from archivist.documents.models import Attachment, Folder, MassAction, Tag
 from archivist.documents.services import attachments as attachment_service
+from archivist.documents.services import installation
 
 CUSTOM_KEYS = {"color", "folder", "add_tags", "remove_tags"}
 
@@ -22,6 +23,11 @@ def available(user: Any) -> QuerySet[MassAction]:
         return MassAction.objects.none()
     groups = list(user.groups.values_list("pk", flat=True))
     actions = MassAction.objects.filter(active=True)
+    switches = installation.current()  # actions of a feature turned off in Settings go too
+    if not switches.tags_enabled:
+        actions = actions.exclude(kind=MassAction.Kind.UPDATE_TAGS)
+    if not switches.sharing_enabled:
+        actions = actions.exclude(kind=MassAction.Kind.SHARE)
     if roles.is_administrator(user):
         return actions
     return actions.filter(Q(groups__isnull=True) | Q(groups__in=groups)).distinct()

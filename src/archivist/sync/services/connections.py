@@ -24,7 +24,7 @@ from archivist.connectors.options import OptionError, parse_options
 from archivist.connectors.rooted import RootedConnector
 from archivist.sync.models import CloudConnection
 
-__all__ = ["configure", "open_connector", "secret_names", "secrets_cipher"]
+__all__ = ["configure", "open_connector", "secret_names", "secrets_cipher", "stored_secret_names"]
 
 
 def secrets_cipher() -> Fernet:
@@ -55,6 +55,11 @@ def configure(connection: CloudConnection, values: Mapping[str, Any]) -> None:
     secrets = {k: v for k, v in merged.items() if k in hidden}
     sealed = secrets_cipher().encrypt(json.dumps(secrets).encode()).decode() if secrets else ""
     connection.secrets = sealed
+
+
+def stored_secret_names(connection: CloudConnection) -> set[str]:
+    """The secret options that hold a stored value (their values are never shown back)."""
+    return set(_secrets(connection))
 
 
 def _secrets(connection: CloudConnection) -> dict[str, Any]:

@@ -135,13 +135,13 @@ def scheduled_sync() -> dict[str, str] | None:
     connection, at most once per `ARCHIVIST_SYNC_INTERVAL` across all processes."""
     import datetime as dt
 
-    from django.conf import settings
-
+    from archivist.documents.services import installation
     from archivist.documents.services.leases import Lease
 
-    if settings.SYNC_INTERVAL <= 0:
+    interval = installation.current().sync_interval_seconds
+    if interval <= 0:
         return None
-    if not Lease("sync-cycle", dt.timedelta(seconds=settings.SYNC_INTERVAL)).acquire():
+    if not Lease("sync-cycle", dt.timedelta(seconds=interval)).acquire():
         return None
     summary = {}
     for connection in CloudConnection.objects.exclude(state=ConnectionState.PAUSED):

@@ -8,10 +8,10 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from archivist.documents.services import installation
 from archivist.sync.models import SyncLog
 
 __all__ = ["LEVELS", "clean_logs", "csv_lines", "filtered_logs"]
@@ -45,7 +45,7 @@ def filtered_logs(
 
 def csv_lines(logs: QuerySet[Any], limit: int | None = None) -> Iterator[str]:
     """The CSV text, a line at a time (streamed), at most `limit` log lines."""
-    limit = settings.SYNC_LOG_EXPORT_LINES if limit is None else limit
+    limit = installation.current().log_export_lines if limit is None else limit
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -76,7 +76,7 @@ def _safe(cell: str) -> str:
 
 def clean_logs(days: int | None = None) -> int:
     """Delete log lines older than the retention (never less than 3 days); how many went."""
-    keep = max(3, settings.SYNC_LOG_DAYS if days is None else days)
+    keep = max(3, installation.current().log_days if days is None else days)
     deleted, _ = SyncLog.objects.filter(at__lt=timezone.now() - dt.timedelta(days=keep)).delete()
     return int(deleted)
 

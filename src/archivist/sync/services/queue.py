@@ -32,6 +32,7 @@ from archivist.connectors.errors import (
     RateLimited,
 )
 from archivist.connectors.rooted import RootedConnector
+from archivist.documents.services import installation
 from archivist.sync.engine import Executor, observe
 from archivist.sync.models import (
     CloudConnection,
@@ -71,7 +72,7 @@ def worker_name() -> str:
 
 
 def sync_settings(connector: Connector, *, force_deletes: bool = False) -> SyncSettings:
-    extra = {m.strip() for m in settings.SYNC_NON_SYNCED_MIMETYPES.split(",") if m.strip()}
+    extra = frozenset(installation.current().non_synced_mimetypes)
     return SyncSettings(
         case_sensitive=connector.capabilities.case_sensitive,
         stable_ids=connector.capabilities.stable_ids,
@@ -453,7 +454,8 @@ def _settle(
         if first:
             critical(row.connection, f"the remote refused the credentials: {error}")
     else:
-        budget = settings.SYNC_MAX_RETRIES_REVERSE if _blocking(row) else settings.SYNC_MAX_RETRIES
+        saved = installation.current()
+        budget = saved.max_attempts_reverse if _blocking(row) else saved.max_attempts
         changes["last_error"] = str(error)[:2000]
         if error.retryable and row.attempts < budget:
             delay = min(FIRST_RETRY * 2 ** (row.attempts - 1), LONGEST_RETRY)
