@@ -227,3 +227,29 @@ def test_one_folder_is_checked_without_computing_the_tree(shop, django_assert_ma
     with django_assert_max_num_queries(4):
         assert access.can_read(s20.pk)
     assert access._full is None  # the point: no whole-tree computation
+
+
+def test_a_users_next_requests_reuse_their_groups_and_checked_folders(
+    shop, django_assert_max_num_queries
+):
+    """Each request makes a new FolderAccess: the second one about the same folder asks only
+    the user's roles and the access version (no groups, policies or security; no row filter
+    sent to the source)."""
+    doris, folders = shop["doris"], shop["folders"]
+    s20 = folders[("Customers", "Elena Green", "Orders", "S00020")]
+    s10 = folders[("Customers", "John Brown", "Orders", "S00010")]
+    assert folder_access(doris).can_read(s20.pk)
+    assert not folder_access(doris).can_read(s10.pk)
+    with django_assert_max_num_queries(3):
+        again = folder_access(doris)
+        assert again.can_read(s20.pk) and not again.can_read(s10.pk)
+    # …until something access depends on changes: a group, and the user's own login
+    doris.groups.add(shop["all_documents"])
+    assert folder_access(doris).can_read(s10.pk)
+    doris.groups.remove(shop["all_documents"])
+    assert not folder_access(doris).can_read(s10.pk)
+    anita_order = s10  # S00010's salesperson is Anita Oliver (login "anita" in the demo)
+    User.objects.filter(pk=shop["anita"].pk).update(username="anita-oliver")
+    doris.username = "anita"
+    doris.save()
+    assert folder_access(doris).can_read(anita_order.pk)

@@ -22,6 +22,7 @@ from archivist.api.downloads import FileContentNegotiation, cloud_response, file
 from archivist.api.fields import IdListField, NameField, StrictSerializer, check_name, id_list
 from archivist.api.permissions import FileManager, InternalUser
 from archivist.api.serializers import AttachmentPageSerializer, AttachmentSerializer
+from archivist.documents.models import Tag
 from archivist.documents.services import attachments as attachment_service
 from archivist.documents.services import listing
 from archivist.documents.services.access import folder_access
@@ -153,6 +154,7 @@ class AttachmentListView(APIView):
             attachment = attachment_service.upload(request.user, folder, name, uploaded)
         finally:
             uploaded.close()
+        attachment._prefetched_objects_cache = {"tags": Tag.objects.none()}  # new: no tags yet
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
 
@@ -229,7 +231,7 @@ class AttachmentDownloadView(APIView):
         summary="Download the file (HTTP Range supported); a link redirects",
     )
     def get(self, request: Request, pk: int) -> Any:
-        attachment = objects.readable_attachment(pk, folder_access(request.user))
+        attachment = objects.readable_attachment(pk, folder_access(request.user), details=False)
         if not attachment.is_file:
             copy = cloud_copy(attachment)
             if copy is not None:
@@ -250,7 +252,7 @@ class AttachmentPreviewView(APIView):
         "Content-Security-Policy; any other type answers 415.",
     )
     def get(self, request: Request, pk: int) -> Any:
-        attachment = objects.readable_attachment(pk, folder_access(request.user))
+        attachment = objects.readable_attachment(pk, folder_access(request.user), details=False)
         copy = cloud_copy(attachment)
         if copy is not None and attachment.mimetype in attachment_service.PREVIEWABLE:
             return cloud_response(attachment, copy, inline=True)

@@ -51,6 +51,7 @@ USER_FIELDS = ("id", "login", "username", "email")
 CACHE_SECONDS = 60  # how long a computed tree stays valid when nothing in Archivist changed
 CACHE_USERS = 16
 CHAIN_LIMIT = 200  # folders checked one by one before computing the whole tree instead
+KNOWN_LIMIT = 10_000  # folders checked one by one that a user's cache entry remembers
 
 
 @dataclass(frozen=True)
@@ -64,11 +65,28 @@ class VisibleTree:
 
 
 @dataclass
+class _Context:
+    """What a user's access depends on, besides the folders themselves (a few small queries)."""
+
+    user: Any
+    person: tuple[Any, ...]
+    policies: dict[tuple[int, str], list[Any]]
+    secured: set[int]
+    allowed: set[int]
+    rules: dict[int, tuple[int, str]]
+    records: dict[tuple[int, str], dict[str, bool]] = field(default_factory=dict)
+
+
+@dataclass
 class _Cached:
     version: int
     at: float
     readable: frozenset[int] | None = None
     tree: VisibleTree | None = None
+    context: _Context | None = None
+    """The user's groups, policies and extra security, read once per version."""
+    known: dict[int, bool] = field(default_factory=dict)
+    """Folders checked one by one (`can_read` without the whole tree), at most KNOWN_LIMIT."""
 
 
 _cache: OrderedDict[tuple[int, bool], _Cached] = OrderedDict()
@@ -76,18 +94,6 @@ _cache_lock = threading.Lock()
 _FOLDER_COLUMNS = (
     "pk", "parent_id", "parent_path", "kind", "rule_id", "source_id", "model", "record_id"
 )  # fmt: skip
-
-
-@dataclass
-class _Context:
-    """What a user's access depends on, besides the folders themselves (a few small queries)."""
-
-    user: Any
-    policies: dict[tuple[int, str], list[Any]]
-    secured: set[int]
-    allowed: set[int]
-    rules: dict[int, tuple[int, str]]
-    records: dict[tuple[int, str], dict[str, bool]] = field(default_factory=dict)
 
 
 class FolderAccess:
@@ -115,7 +121,8 @@ class FolderAccess:
         self._include_archived = include_archived
         self._cached = cached
         self._full = cached.readable if cached is not None else None
-        self._known: dict[int, bool] = {}
+        self._known: dict[int, bool] = dict(cached.known) if cached is not None else {}
+        self._remembered = len(self._known)
         self._cache_key = cache_key
 
     @property
@@ -167,7 +174,7 @@ class FolderAccess:
             return True
         if self._context is None:
             return False
-        if self._full is None and len(self._known) > CHAIN_LIMIT:
+        if self._full is None and len(self._known) > CHAIN_LIMIT + self._remembered:
             self.readable  # asked about many folders: the whole tree is cheaper now  # noqa: B018
         if self._full is not None:
             return folder_id in self._full
@@ -215,7 +222,11 @@ class FolderAccess:
             return
         assert self._context is not None
         _readable_records(self._context, rows)
-        self._known.update(_evaluate(self._context, rows, self._known))
+        found = _evaluate(self._context, rows, self._known)
+        self._known.update(found)
+        if self._cached is not None and len(self._cached.known) < KNOWN_LIMIT:
+            with _cache_lock:  # the next request of this user asks the source no more
+                self._cached.known.update(found)
 
 
 def folder_access(user: Any, *, include_archived: bool = False) -> FolderAccess:
@@ -229,10 +240,32 @@ def folder_access(user: Any, *, include_archived: bool = False) -> FolderAccess:
         )
     if not user.is_authenticated or not user.is_active or roles.is_portal(user):
         return FolderAccess(everything=False)
+    key = (user.pk, include_archived)
+    cached = _recall(key, current_version())
+    if cached.context is None or cached.context.person != _person(user):
+        cached.context = _context(user)
+        cached.known = {}
+        _remember(key, cached)
+    return FolderAccess(
+        everything=False,
+        context=cached.context,
+        include_archived=include_archived,
+        cached=cached,
+        cache_key=key,
+    )
+
+
+def _person(user: Any) -> tuple[Any, ...]:
+    """What a row filter may read of the user (`resolve_user`): a change makes a new context."""
+    return tuple(getattr(user, name, None) for name in USER_FIELDS)
+
+
+def _context(user: Any) -> _Context:
     group_ids = set(user.groups.values_list("pk", flat=True))
     secured, allowed = _extra_security(user.pk, group_ids)
-    context = _Context(
+    return _Context(
         user=user,
+        person=_person(user),
         policies=_policies(user, group_ids),
         secured=secured,
         allowed=allowed,
@@ -240,15 +273,6 @@ def folder_access(user: Any, *, include_archived: bool = False) -> FolderAccess:
             pk: (source_id, model)
             for pk, source_id, model in FolderRule.objects.values_list("pk", "source_id", "model")
         },
-    )
-    key = (user.pk, include_archived)
-    version = current_version()
-    return FolderAccess(
-        everything=False,
-        context=context,
-        include_archived=include_archived,
-        cached=_recall(key, version),
-        cache_key=key,
     )
 
 
