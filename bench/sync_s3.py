@@ -172,17 +172,29 @@ class RequestCounter:
         from archivist.connectors.s3 import connector as s3_connector
 
         original = s3_connector.new_client
+        original_direct = s3_connector.direct_put
 
         def counted_client(*args: Any, **kwargs: Any) -> Any:
             client = original(*args, **kwargs)
             client.meta.events.register("before-send.s3", self._count)
             return client
 
+        def counted_direct(*args: Any, **kwargs: Any) -> Any:
+            direct = original_direct(*args, **kwargs)
+            if direct is not None:
+                direct.listeners.append(self._count_direct)
+            return direct
+
         s3_connector.new_client = counted_client
+        s3_connector.direct_put = counted_direct
 
     def _count(self, request: Any, event_name: str = "", **_: Any) -> None:
         with self._lock:
             self.counts[f"{request.method} {event_name.rsplit('.', 1)[-1]}"] += 1
+
+    def _count_direct(self, url: str) -> None:
+        with self._lock:
+            self.counts["PUT PutObject (direct)"] += 1
 
     def take(self) -> dict[str, int]:
         with self._lock:

@@ -110,11 +110,18 @@ def recorded_calls(connector: S3Connector) -> Iterator[list[str]]:
     def record(model: Any, **_: Any) -> None:
         names.append(model.name)
 
+    def record_direct(url: str) -> None:
+        names.append("PutObject")
+
     connector.client.meta.events.register("before-call.s3", record)
+    if connector.direct is not None:
+        connector.direct.listeners.append(record_direct)
     try:
         yield names
     finally:
         connector.client.meta.events.unregister("before-call.s3", record)
+        if connector.direct is not None:
+            connector.direct.listeners.remove(record_direct)
 
 
 def closed_port() -> int:

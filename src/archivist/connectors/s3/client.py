@@ -8,15 +8,19 @@ import threading
 from datetime import UTC, datetime
 from typing import Any
 
+import botocore
 import botocore.session
 import botocore.utils
 from botocore.config import Config
+from botocore.credentials import Credentials
 
+from archivist import __version__
 from archivist.connectors.s3.config import S3Settings
 from archivist.connectors.s3.errors import translated
 
-__all__ = ["MAX_CONNECTIONS", "new_client", "parse_timestamp"]
+__all__ = ["MAX_CONNECTIONS", "credentials", "new_client", "parse_timestamp"]
 
+USER_AGENT = f"archivist/{__version__} botocore/{botocore.__version__}"
 MAX_CONNECTIONS = 32  # the executor runs 16–32 transfers at once on one client
 
 _session: botocore.session.Session | None = None
@@ -45,7 +49,9 @@ def new_client(settings: S3Settings, *, max_attempts: int) -> Any:
         # connector sends its own SHA-256 where wanted.
         request_checksum_calculation="when_required",
         response_checksum_validation="when_required",
-        user_agent_extra="archivist",
+        # A fixed User-Agent: botocore otherwise rebuilds and sanitises its long one twice per
+        # request, a tenth of the CPU a small upload costs.
+        user_agent=USER_AGENT,
     )
     with _session_lock, translated("connect", "", bucket=settings.bucket):
         if _session is None:
@@ -64,6 +70,17 @@ def new_client(settings: S3Settings, *, max_attempts: int) -> Any:
         )
     client.meta.events.register("before-sign.s3.DeleteObjects", _add_content_md5)
     return client
+
+
+def credentials(settings: S3Settings) -> Credentials | None:
+    """The keys a client of `settings` signs with: the settings' own, else the environment's
+    (variables, profile, role), else None."""
+    if settings.access_key and settings.secret_key:
+        return Credentials(settings.access_key, settings.secret_key)
+    with _session_lock:
+        session = _session or botocore.session.get_session()
+    found: Credentials | None = session.get_credentials()
+    return found
 
 
 def parse_timestamp(value: str) -> datetime:

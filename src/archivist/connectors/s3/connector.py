@@ -54,8 +54,9 @@ from archivist.connectors.errors import (
     NotFound,
     PreconditionFailed,
 )
-from archivist.connectors.s3.client import new_client
+from archivist.connectors.s3.client import MAX_CONNECTIONS, credentials, new_client
 from archivist.connectors.s3.config import S3Settings
+from archivist.connectors.s3.direct import direct_put
 from archivist.connectors.s3.errors import error_code, http_status, translate, translated
 from archivist.connectors.s3.listing import bare_etag, file_entry, folder_entry, quoted, tree
 from archivist.connectors.s3.transfer import (
@@ -76,6 +77,7 @@ log = logging.getLogger(__name__)
 MIB = 1024 * 1024
 MAX_KEY_BYTES = 1024
 _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CONDITION_HEADERS = {"IfMatch": "If-Match", "IfNoneMatch": "If-None-Match"}
 _TYPES = mimetypes.MimeTypes()  # initialised now: guess_type is then safe from any thread
 
 
@@ -106,6 +108,14 @@ class S3Connector:
         self._root = f"{settings.prefix}/" if settings.prefix else ""
         self._warned_etags = False
         self.client: Any = new_client(settings, max_attempts=max_attempts)
+        # small uploads skip botocore's client machinery (None: botocore sends them too)
+        self.direct = direct_put(
+            self.client,
+            self.bucket,
+            credentials(settings),
+            max_attempts=max_attempts,
+            pool_size=MAX_CONNECTIONS,
+        )
 
     def __repr__(self) -> str:
         where = (
@@ -202,15 +212,18 @@ class S3Connector:
         block = Block.of(read_exactly(content, size, path))
         extra = {"ChecksumSHA256": block.sha256_base64} if self.settings.sha256_checksums else {}
         with self._translated("upload", path, precondition=precondition):
-            response = self.client.put_object(
-                Bucket=self.bucket,
-                Key=key,
-                Body=block.data,
-                ContentType=content_type,
-                ContentMD5=block.md5_base64,
-                **extra,
-                **conditions,
-            )
+            if self.direct is not None:
+                response = self._put_directly(key, block, content_type, conditions)
+            else:
+                response = self.client.put_object(
+                    Bucket=self.bucket,
+                    Key=key,
+                    Body=block.data,
+                    ContentType=content_type,
+                    ContentMD5=block.md5_base64,
+                    **extra,
+                    **conditions,
+                )
         hashes = {}
         etag = bare_etag(response.get("ETag"))
         if self.settings.md5_etags and etag is not None:
@@ -221,6 +234,18 @@ class S3Connector:
         if response.get("ChecksumSHA256") == block.sha256_base64:  # the server checked it
             hashes["sha256"] = block.sha256.hex()
         return self._written(path, size, etag, hashes)
+
+    def _put_directly(
+        self, key: str, block: Block, content_type: str, conditions: Mapping[str, str]
+    ) -> dict[str, str | None]:
+        """The PutObject above, sent by DirectPut; its answer in botocore's names."""
+        assert self.direct is not None
+        headers = {"Content-Type": content_type, "Content-MD5": block.md5_base64}
+        if self.settings.sha256_checksums:
+            headers["x-amz-checksum-sha256"] = block.sha256_base64
+        headers.update((_CONDITION_HEADERS[name], value) for name, value in conditions.items())
+        answer = self.direct.put(key, block.data, headers)
+        return {"ETag": answer.get("etag"), "ChecksumSHA256": answer.get("x-amz-checksum-sha256")}
 
     def _written(self, path: str, size: int, etag: object, hashes: Mapping[str, str]) -> Entry:
         etag = bare_etag(etag)
@@ -476,6 +501,8 @@ class S3Connector:
 
     def close(self) -> None:
         self.client.close()
+        if self.direct is not None:
+            self.direct.close()
 
     # -- helpers ------------------------------------------------------------------------------
 
