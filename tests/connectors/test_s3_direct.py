@@ -28,7 +28,7 @@ class Scripted(BaseHTTPRequestHandler):
     script: list[tuple[int, bytes]] = []
     received: list[tuple[str, dict[str, str], bytes]] = []
 
-
+    def do_PUT(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
         self.received.append((self.path, dict(self.headers.items()), body))
         status, answer = self.script.pop(0)
