@@ -47,11 +47,9 @@ def free_port() -> int:
 
 
 def start_server(home: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ARCHIVIST_", "DJANGO_"))}
     env.update(
         ARCHIVIST_HOME=str(home),
-        ARCHIVIST_PORT=str(port),
         ARCHIVIST_PREPARE_INTERVAL="0",
         DJANGO_SETTINGS_MODULE="archivist.settings",
         PYTHONPATH=str(ROOT),
@@ -62,14 +60,20 @@ def start_server(home: Path) -> tuple[subprocess.Popen[bytes], str]:
         [archivist, "quickstart", "--no-serve"], check=True, env=env, capture_output=True
     )
     subprocess.run([sys.executable, "-m", "tests.web.seed"], check=True, env=env, cwd=ROOT)
+    return serve(env)
+
+
+def serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    """`archivist serve` on a free port with `env`, once it answers."""
+    port = free_port()
     server = subprocess.Popen(
-        [archivist, "serve", "--no-scheduler"],
-        env=env,
+        [str(ROOT / ".venv/bin/archivist"), "serve", "--no-scheduler"],
+        env=dict(env, ARCHIVIST_PORT=str(port)),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
+    for _ in range(600):
         try:
             urllib.request.urlopen(f"{url}/login/", timeout=2).close()
             return server, url

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from web_paint import WATCH, free_port  # noqa: E402
+from web_paint import WATCH, serve  # noqa: E402
 
 USER, PASSWORD = "user03", "x"
 
@@ -46,28 +46,6 @@ def child(scale: float) -> None:
     setup = build(scale)
     setup["seconds"] = time.perf_counter() - started
     print(json.dumps(setup))
-
-
-def start_server(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    import urllib.request
-
-    port = free_port()
-    env = dict(env, ARCHIVIST_PORT=str(port))
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/archivist"), "serve", "--no-scheduler"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            urllib.request.urlopen(f"{url}/login/", timeout=2).close()
-            return server, url
-        except OSError:
-            time.sleep(0.1)
-    server.terminate()
-    raise SystemExit("the server did not start")
 
 
 def timed(page: Any, action: str, until: str, arg: Any = None) -> float:
@@ -172,7 +150,7 @@ def main() -> None:
             f"{setup['attachments']:,} attachments (built in {setup['seconds']:.0f} s), "
             f"as {USER}"
         )
-        server, url = start_server(env)
+        server, url = serve(env)
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")

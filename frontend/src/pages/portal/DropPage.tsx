@@ -3,7 +3,8 @@
 
 import { useCallback, useRef, useState } from "react";
 import * as portal from "../../api/portal";
-import { UploadList, formatSize, useFileDrop, useShareUploads } from "./uploads";
+import { formatSize } from "../files/AttachmentGrid";
+import { UploadList, useFileDrop, useShareUploads } from "./uploads";
 import "./portal.css";
 
 function storageKey(access: portal.ShareAccess): string {

@@ -3,7 +3,7 @@
 
 import type { InfiniteData, UseInfiniteQueryResult } from "@tanstack/react-query";
 import * as portal from "../../api/portal";
-import { formatSize } from "./uploads";
+import { formatSize } from "../files/AttachmentGrid";
 
 export function FileList({
   access,

@@ -2,75 +2,25 @@
 
 import { useCallback, useState } from "react";
 import * as portal from "../../api/portal";
-
-export interface UploadItem {
-  key: number;
-  name: string;
-  target: string;
-  sent: number;
-  total: number;
-  state: "uploading" | "done" | "failed";
-  error?: string;
-}
-
-let nextKey = 1;
+import { UploadList as SharedUploadList, type UploadItem, useUploadQueue } from "../../components/uploads";
 
 export function useShareUploads(access: portal.ShareAccess, onUploaded: (files: portal.Uploaded[]) => void) {
-  const [items, setItems] = useState<UploadItem[]>([]);
-  const update = (key: number, change: Partial<UploadItem>) =>
-    setItems((current) => current.map((item) => (item.key === key ? { ...item, ...change } : item)));
-  const start = useCallback(
-    (files: File[], folder: portal.Ref | null) => {
-      for (const file of files) {
-        const key = nextKey++;
-        const target = folder?.name ?? "the share";
-        setItems((current) => [
-          ...current,
-          { key, name: file.name, target, sent: 0, total: file.size, state: "uploading" },
-        ]);
-        portal
-          .upload(access, file, folder?.id ?? null, (sent, total) => update(key, { sent, total }))
-          .done.then((stored) => {
-            update(key, { state: "done", sent: 1, total: 1 });
-            onUploaded(stored as portal.Uploaded[]);
-          })
-          .catch((error: Error) => update(key, { state: "failed", error: error.message }));
-      }
-    },
-    [access, onUploaded],
+  const { items, send, clearFinished } = useUploadQueue(
+    useCallback((answer: unknown) => onUploaded(answer as portal.Uploaded[]), [onUploaded]),
   );
-  const clearFinished = () => setItems((current) => current.filter((item) => item.state === "uploading"));
+  const start = useCallback(
+    (files: File[], folder: portal.Ref | null) =>
+      send(files, folder?.name ?? "the share", (file, onProgress) =>
+        portal.upload(access, file, folder?.id ?? null, onProgress),
+      ),
+    [access, send],
+  );
   return { items, start, clearFinished };
 }
 
+/** The list of this page's uploads, framed for the share page. */
 export function UploadList({ items, onClear }: { items: UploadItem[]; onClear: () => void }) {
-  if (!items.length) return null;
-  return (
-    <section className="uploads share-uploads" aria-label="Uploads">
-      <div className="section-head">
-        <h2>Uploads</h2>
-        <button type="button" className="link" onClick={onClear}>
-          Clear finished
-        </button>
-      </div>
-      <ul>
-        {items.map((item) => {
-          const percent = item.total ? Math.round((item.sent / item.total) * 100) : 100;
-          return (
-            <li key={item.key} className={`upload ${item.state}`} data-state={item.state}>
-              <span className="upload-name">
-                {item.name} → {item.target}
-              </span>
-              <progress max={100} value={percent} aria-label={`${item.name} ${percent}%`} />
-              <span className="upload-state">
-                {item.state === "failed" ? item.error : item.state === "done" ? "done" : `${percent}%`}
-              </span>
-            </li>
-          );
-        })}
-      </ul>
-    </section>
-  );
+  return <SharedUploadList items={items} onClear={onClear} className="share-uploads" />;
 }
 
 /** A zone that takes dropped files (highlighted while files are dragged over it). */
@@ -98,16 +48,4 @@ export function useFileDrop(enabled: boolean, onFiles: (files: File[]) => void) 
       },
     },
   };
-}
-
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ["KB", "MB", "GB", "TB"];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
