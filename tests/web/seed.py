@@ -86,9 +86,18 @@ def seed() -> None:
         put(azure, "contract.pdf", PDF)
 
     # each area of the app adds what its own tests click on
-    from tests.web import seed_fleet, seed_portal, seed_records, seed_settings, seed_sync
+    from tests.web import (
+        seed_cloud,
+        seed_fleet,
+        seed_portal,
+        seed_records,
+        seed_security,
+        seed_settings,
+        seed_sync,
+    )
 
-    for area in (seed_records, seed_portal, seed_sync, seed_fleet, seed_settings):
+    areas = (seed_records, seed_portal, seed_sync, seed_fleet, seed_settings, seed_security)
+    for area in (*areas, seed_cloud):
         area.seed()
 
 

@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from archivist.api import directory
 from archivist.api import fleet_serializers as s
 from archivist.fleet.models import Database, DatabaseTag, FleetSettings, SyncRun, TaxReturnStatus
 from archivist.fleet.odoo import OdooError
@@ -383,47 +384,17 @@ class RemoveView(APIView):
         return Response({"results": [result.as_dict() for result in results]})
 
 
-PEOPLE_LIMIT = 50
-
-
 class PeopleView(APIView):
     permission_classes = [FleetAdministrator]
 
     @extend_schema(
         tags=TAG,
-        parameters=[
-            OpenApiParameter(
-                "search", OpenApiTypes.STR, description="in the username, name or email"
-            ),
-            OpenApiParameter("ids", OpenApiTypes.STR, description="comma-separated user ids"),
-        ],
+        parameters=[directory.SEARCH, directory.IDS],
         responses=s.PersonSerializer(many=True),
-        summary=f"Active local users to invite or make responsible ({PEOPLE_LIMIT} at most)",
+        summary=f"Active local users to invite or make responsible ({directory.LIMIT} at most)",
     )
     def get(self, request: Request) -> Response:
-        rows = get_user_model().objects.filter(is_active=True)
-        if search := request.query_params.get("search", "").strip()[:100]:
-            rows = rows.filter(
-                Q(username__icontains=search)
-                | Q(first_name__icontains=search)
-                | Q(last_name__icontains=search)
-                | Q(email__icontains=search)
-            )
-        if ids := request.query_params.get("ids", "").strip():
-            try:
-                wanted = [int(part) for part in ids.split(",")]
-            except ValueError:
-                raise ValidationError({"ids": "expected comma-separated user ids"}) from None
-            rows = rows.filter(pk__in=wanted)
-        people = [
-            {
-                "id": person.pk,
-                "username": person.get_username(),
-                "name": person.get_full_name() or person.get_username(),
-                "email": person.email,
-            }
-            for person in rows.order_by("username")[:PEOPLE_LIMIT]
-        ]
+        people = directory.find_people(request, internal_only=False)
         return Response(s.PersonSerializer(people, many=True).data)
 
 

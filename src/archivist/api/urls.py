@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("archivist.api.sync_urls")),
     path("", include("archivist.api.fleet_urls")),
     path("", include("archivist.api.settings_urls")),
+    path("", include("archivist.api.directory_urls")),
 ]
