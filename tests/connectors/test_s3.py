@@ -28,7 +28,7 @@ from botocore.exceptions import (
 )
 
 from archivist.connectors import connector_type
-from archivist.connectors.base import SupportsPublicLinks
+from archivist.connectors.base import SupportsPublicLinks, SupportsWebLinks
 from archivist.connectors.errors import (
     AlreadyExists,
     AuthExpired,
@@ -46,6 +46,7 @@ from archivist.connectors.options import OptionError
 from archivist.connectors.s3 import S3Connector, S3Settings
 from archivist.connectors.s3.client import parse_timestamp
 from archivist.connectors.s3.errors import translate
+from archivist.connectors.s3.links import aws_console_url
 from tests.connectors.contract.suite import ConnectorContract, PatternStream, paths, put, read
 from tests.peers.s3 import S3Peer, s3_refusing_server, s3_server  # noqa: F401 (fixtures)
 from tests.peers.seaweedfs import seaweedfs  # noqa: F401 (a session fixture)
@@ -241,6 +242,16 @@ class S3Behaviour:
             connector.public_link("shared/missing.pdf")
         with pytest.raises(Fatal, match="folder"):
             connector.public_link("shared")
+
+    def test_open_in_cloud_files_presigned_folders_on_aws_only(
+        self, connector: S3Connector
+    ) -> None:
+        assert isinstance(connector, SupportsWebLinks) and connector.capabilities.web_links
+        put(connector, "open/plan ü.pdf", b"%PDF plan")
+        link = connector.web_link("open/plan ü.pdf", folder=False)
+        assert httpx.get(link, trust_env=False).content == b"%PDF plan"
+        with pytest.raises(Fatal, match="no folder page"):
+            connector.web_link("open", folder=True)  # not Amazon: its console is unknown
 
     def test_multipart_upload_with_a_precondition(self, peer: S3Peer) -> None:
         connector = make_connector(peer, multipart_threshold_mb=5)
@@ -635,3 +646,16 @@ def test_transport_errors_become_connector_errors(
 def test_timestamps_of_listings_and_headers_are_read_as_aware_times(text, expected):
     parsed = parse_timestamp(text)
     assert parsed == expected and parsed.utcoffset() is not None
+
+
+def test_amazon_folders_open_in_the_aws_console() -> None:
+    settings = S3Settings(bucket="acme-docs", region="eu-west-3")
+    assert aws_console_url(settings, "Archivist/Sales orders/") == (
+        "https://s3.console.aws.amazon.com/s3/buckets/acme-docs"
+        "?region=eu-west-3&prefix=Archivist%2FSales%20orders%2F"
+    )
+    aws = S3Settings(bucket="acme-docs", endpoint_url="https://s3.eu-west-3.amazonaws.com")
+    assert aws_console_url(aws, "") == "https://s3.console.aws.amazon.com/s3/buckets/acme-docs"
+    minio = S3Settings(bucket="acme-docs", endpoint_url="https://minio.example.com")
+    with pytest.raises(Fatal, match="open its own console"):
+        aws_console_url(minio, "Archivist/")

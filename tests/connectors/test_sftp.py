@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import unquote, urlsplit
 
 import asyncssh
 import paramiko
@@ -298,6 +299,18 @@ class _SftpBehaviour(_OnPeer):
         winners = [outcome for outcome in outcomes if outcome != "refused"]
         assert len(winners) == 1
         assert read(connector, "contested.txt") == winners[0].encode()
+
+    def test_open_in_cloud_is_an_sftp_url_of_the_file(
+        self, connector: SftpConnector, peer: SftpPeer, root: tuple[str, Path]
+    ) -> None:
+        connector.make_folder("docs")
+        put(connector, "docs/plan ü.txt", b"plan")
+        link = urlsplit(connector.web_link("docs/plan ü.txt", folder=False))
+        assert (link.scheme, link.hostname, link.port) == ("sftp", "127.0.0.1", peer.port)
+        assert unquote(link.username or "") == peer.username
+        assert unquote(link.path) == f"{root[0]}/docs/plan ü.txt"
+        assert (root[1] / "docs/plan ü.txt").read_bytes() == b"plan"
+        assert connector.web_link("docs", folder=True).endswith("/docs/")
 
     def test_quick_rewrites_never_repeat_an_etag(self, connector: SftpConnector) -> None:
         etags = [put(connector, "quick.txt", bytes([65 + n]) * 8).etag for n in range(6)]

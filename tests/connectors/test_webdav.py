@@ -220,6 +220,19 @@ class TestNextcloudOnWsgidav(WebDavBehaviour):
         assert folder_before.id == folder_after.id
         assert first.etag != rewritten.etag
 
+    def test_open_in_cloud_is_the_file_page_by_id(
+        self, connector: WebDavConnector, server: WebDavPeer, root: tuple[str, Path]
+    ) -> None:
+        written = put(connector, "a b.txt", b"x")
+        assert written.id is not None
+        page = connector.web_link("a b.txt", folder=False, remote_id=written.id)
+        assert page == f"{server.base_url}/index.php/f/{written.id}"
+        folder = root[0].removeprefix(server.base_url).split("/")[-1]
+        without_id = connector.web_link("a b.txt", folder=False)
+        assert without_id == (
+            f"{server.base_url}/index.php/apps/files/?dir=/{folder}&scrollto=a%20b.txt"
+        )
+
     def test_an_upload_is_one_request_with_the_mtime(
         self, connector: WebDavConnector, server: WebDavPeer, root: tuple[str, Path]
     ) -> None:
@@ -285,6 +298,9 @@ class TestNextcloudOnWsgidav(WebDavBehaviour):
             download = httpx.get(link)
             assert download.status_code == 200
             assert download.content == b"%PDF offer"
+            page = built.web_link("public/offer 1 ü.pdf", folder=False)
+            assert page == link.removesuffix("/download"), "Open in Cloud: the share's page"
+            assert server.ocs.created == created + 1, "the same public link"
             with pytest.raises(NotFound):
                 built.public_link("public/missing.pdf")
         finally:

@@ -5,6 +5,7 @@ from django.urls import path
 
 from archivist.api import (
     attachments,
+    cloud_links,
     folders,
     mail,
     mass_actions,
@@ -66,6 +67,16 @@ urlpatterns = [
         "attachments/<int:pk>/download/",
         attachments.AttachmentDownloadView.as_view(),
         name="api-attachment-download",
+    ),
+    path(
+        "attachments/<int:pk>/open-in-cloud/",
+        cloud_links.AttachmentInCloudView.as_view(),
+        name="api-attachment-in-cloud",
+    ),
+    path(
+        "folders/<int:pk>/open-in-cloud/",
+        cloud_links.FolderInCloudView.as_view(),
+        name="api-folder-in-cloud",
     ),
     path(
         "attachments/<int:pk>/preview/",

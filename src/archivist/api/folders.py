@@ -35,6 +35,7 @@ from archivist.documents.services.access import (
     folder_access,
 )
 from archivist.sources.errors import SourceError
+from archivist.sync.services import cloud_links
 
 TAG = ["folders"]
 
@@ -91,7 +92,13 @@ def detail(folder: Folder, access: FolderAccess, user: Any) -> dict[str, Any]:
         "path": browse.readable_path(folder, access),
         "can_manage": can_manage_folder(user, folder, access),
         "can_write": can_write_folder(user, folder, access),
+        "cloud": _cloud(folder),
     }
+
+
+def _cloud(folder: Folder) -> dict[str, str | None] | None:
+    synced = cloud_links.folder_cloud(folder.pk)
+    return synced.as_json(f"/api/folders/{folder.pk}/open-in-cloud/") if synced else None
 
 
 def _fresh(pk: int, user: Any) -> Response:

@@ -15,6 +15,7 @@ from rest_framework.reverse import reverse
 
 from archivist.documents.models import Attachment, FolderKind, Tag
 from archivist.documents.services.attachments import is_previewable
+from archivist.sync.services import cloud_links
 
 ATTACHMENT_KINDS = [("file", "a file"), ("url", "a link")]
 
@@ -61,6 +62,14 @@ class FolderNodeSerializer(serializers.Serializer):  # type: ignore[type-arg]
     security = SecuritySerializer(allow_null=True, help_text="Manual folders only.")
 
 
+class FolderCloudSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    connection = serializers.CharField(help_text="The connection's name.")
+    kind = serializers.CharField(help_text="Its connector type: s3, webdav, sftp, local…")
+    open = serializers.CharField(
+        allow_null=True, help_text='"Open in Cloud" (a redirect); null when the cloud has none.'
+    )
+
+
 class FolderDetailSerializer(FolderNodeSerializer):
     path = serializers.ListField(
         child=serializers.IntegerField(), help_text="Readable ancestors, top first."
@@ -69,6 +78,9 @@ class FolderDetailSerializer(FolderNodeSerializer):
         help_text="The user may rename, move, archive and secure this (manual) folder."
     )
     can_write = serializers.BooleanField(help_text="The user may upload or add subfolders here.")
+    cloud = FolderCloudSerializer(
+        allow_null=True, help_text="The connection the folder is synced to (null: not synced)."
+    )
 
 
 class FolderListSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -101,6 +113,7 @@ class AttachmentSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
     author = serializers.SerializerMethodField()
     previewable = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField()
+    cloud_open = serializers.SerializerMethodField()
 
     class Meta:
         model = Attachment
@@ -121,6 +134,7 @@ class AttachmentSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
             "updated_at",
             "previewable",
             "download_url",
+            "cloud_open",
         ]
         read_only_fields = fields
 
@@ -147,6 +161,23 @@ class AttachmentSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
 
     def get_download_url(self, attachment: Attachment) -> str:
         return reverse("api-attachment-download", args=[attachment.pk])
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_cloud_open(self, attachment: Attachment) -> str | None:
+        """The file's "Open in Cloud" URL when its cloud has a place to open it, else null."""
+        linked = self.context.get("cloud_linked")
+        if linked is None or attachment.pk not in linked.asked:
+            # once per page: the page's synced files, in one query (in the root's context)
+            page = (
+                self.parent.instance
+                if isinstance(self.parent, serializers.ListSerializer)
+                else None
+            )
+            ids = [item.pk for item in page] if page is not None else [attachment.pk]
+            linked = self.context["cloud_linked"] = cloud_links.LinkableFiles.among(ids)
+        if attachment.pk not in linked.linkable:
+            return None
+        return reverse("api-attachment-in-cloud", args=[attachment.pk])
 
 
 @extend_schema_serializer(component_name="DocumentAttachmentPage")

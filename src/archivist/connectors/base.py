@@ -12,8 +12,8 @@ Writes carry preconditions so that nothing observed stale is overwritten:
 - `move` and `delete` accept `if_match` the same way (a connector that cannot check it on the
   server checks it with a `stat` just before, and says so with `Capabilities.conditional_writes`).
 
-Optional abilities are separate protocols (`SupportsPublicLinks`, `SupportsChangeFeed`), found
-with `isinstance`; the engine has a fallback for each.
+Optional abilities are separate protocols (`SupportsPublicLinks`, `SupportsWebLinks`,
+`SupportsChangeFeed`), found with `isinstance`; the engine has a fallback for each.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ __all__ = [
     "Entry",
     "SupportsChangeFeed",
     "SupportsPublicLinks",
+    "SupportsWebLinks",
     "check_path",
     "join_path",
     "parent_path",
@@ -129,6 +130,8 @@ class Capabilities:
     """The connector implements `SupportsChangeFeed`."""
     public_links: bool = False
     """The connector implements `SupportsPublicLinks`."""
+    web_links: bool = False
+    """The connector implements `SupportsWebLinks`."""
     max_name_length: int = MAX_SEGMENT
 
 
@@ -209,6 +212,15 @@ class Connector(Protocol):
 class SupportsPublicLinks(Protocol):
     def public_link(self, path: str) -> str:
         """A URL anyone can open to download the item (created on the remote if needed)."""
+        ...
+
+
+@runtime_checkable
+class SupportsWebLinks(Protocol):
+    def web_link(self, path: str, *, folder: bool, remote_id: str = "") -> str:
+        """Where a person opens the item in the remote's own interface ("Open in Cloud"): a page
+        that asks them to sign in there, or a link that works for a limited time. `remote_id` is
+        the item's `Entry.id` when known. Fatal, naming why, when the item has no such place."""
         ...
 
 

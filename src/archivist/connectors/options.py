@@ -53,6 +53,8 @@ class ConnectorType:
     help: str
     options: tuple[Option, ...]
     build: Callable[[Mapping[str, Any]], Connector]
+    web_links: bool = False
+    """Its connectors have `web_link` ("Open in Cloud"), known without building one."""
 
     def connect(self, raw: Mapping[str, object]) -> Connector:
         return self.build(parse_options(self.options, raw))

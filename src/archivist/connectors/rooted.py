@@ -7,8 +7,15 @@ from contextlib import AbstractContextManager, suppress
 from dataclasses import replace
 from typing import BinaryIO
 
-from archivist.connectors.base import Capabilities, Connector, Entry, check_path, join_path
-from archivist.connectors.errors import AlreadyExists, NotFound
+from archivist.connectors.base import (
+    Capabilities,
+    Connector,
+    Entry,
+    SupportsWebLinks,
+    check_path,
+    join_path,
+)
+from archivist.connectors.errors import AlreadyExists, Fatal, NotFound
 
 __all__ = ["RootedConnector"]
 
@@ -77,6 +84,15 @@ class RootedConnector:
 
     def delete(self, path: str, *, if_match: str | None = None) -> None:
         self.inner.delete(self._outer(path), if_match=if_match)
+
+    def web_link(self, path: str, *, folder: bool, remote_id: str = "") -> str:
+        """The inner connector's `web_link` (`SupportsWebLinks`); Fatal when it has none."""
+        if not isinstance(self.inner, SupportsWebLinks):
+            raise Fatal(
+                "this kind of storage has no web address to open: reach it where it is mounted",
+                path=path,
+            )
+        return self.inner.web_link(self._outer(path), folder=folder, remote_id=remote_id)
 
     def close(self) -> None:
         self.inner.close()

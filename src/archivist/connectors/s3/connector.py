@@ -58,6 +58,7 @@ from archivist.connectors.s3.client import MAX_CONNECTIONS, credentials, new_cli
 from archivist.connectors.s3.config import S3Settings
 from archivist.connectors.s3.direct import direct_put
 from archivist.connectors.s3.errors import error_code, http_status, translate, translated
+from archivist.connectors.s3.links import aws_console_url
 from archivist.connectors.s3.listing import bare_etag, file_entry, folder_entry, quoted, tree
 from archivist.connectors.s3.transfer import (
     CHUNK,
@@ -104,6 +105,7 @@ class S3Connector:
             real_folders=False,
             change_feed=False,
             public_links=True,
+            web_links=True,
         )
         self._root = f"{settings.prefix}/" if settings.prefix else ""
         self._warned_etags = False
@@ -491,13 +493,7 @@ class S3Connector:
             if not path or self._any_object(f"{key}/", path):
                 raise Fatal("S3 cannot link to a folder: link each file", path=path)
             raise NotFound("no such file", path=path)
-        with self._translated("link", path):
-            url = self.client.generate_presigned_url(
-                "get_object",
-                Params={"Bucket": self.bucket, "Key": key},
-                ExpiresIn=self.settings.link_expiry_seconds,
-            )
-        return str(url)
+        return self.web_link(path, folder=False)
 
     def close(self) -> None:
         self.client.close()
@@ -505,6 +501,20 @@ class S3Connector:
             self.direct.close()
 
     # -- helpers ------------------------------------------------------------------------------
+
+    def web_link(self, path: str, *, folder: bool, remote_id: str = "") -> str:
+        """A file: a presigned GET URL (`link_expiry_seconds`), signed here without a request.
+        A folder: the AWS console's page of its prefix; other S3 servers have no such page."""
+        path, key = self._locate(path)
+        if folder:
+            return aws_console_url(self.settings, f"{key}/" if path else self._root)
+        with self._translated("link", path):
+            url = self.client.generate_presigned_url(
+                "get_object",
+                Params={"Bucket": self.bucket, "Key": key},
+                ExpiresIn=self.settings.link_expiry_seconds,
+            )
+        return str(url)
 
     def _locate(self, path: str) -> tuple[str, str]:
         """The checked, NFC path and its object key; Fatal before any request if invalid."""

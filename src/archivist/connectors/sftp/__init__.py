@@ -37,4 +37,5 @@ CONNECTOR_TYPE = ConnectorType(
     ),
     options=OPTIONS,
     build=_build,
+    web_links=True,
 )

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import BinaryIO, TypeVar
+from urllib.parse import quote
 
 import paramiko
 
@@ -77,6 +78,7 @@ class SftpConnector:
         server_side_move=True,
         conditional_writes=False,
         real_folders=True,
+        web_links=True,
     )
 
     def __init__(self, settings: SftpSettings):
@@ -336,6 +338,19 @@ class SftpConnector:
                     raise translate(error, path) from error
                 raise
         raise AssertionError("unreachable")
+
+    def web_link(self, path: str, *, folder: bool, remote_id: str = "") -> str:
+        """An `sftp://` URL, which file managers (Files, Finder with a plug-in, WinSCP, Cyberduck)
+        open after asking for the password; no request is made. A relative root is under the
+        user's home, written `/~/` as the SFTP URI draft does."""
+        s = self.settings
+        root = self._root or s.root
+        base = root if root.startswith("/") else f"/~/{root}" if root else "/~"
+        full = posixpath.join(base, check_path(path)) if path else base
+        host = f"[{s.host}]" if ":" in s.host else s.host
+        port = "" if s.port == 22 else f":{s.port}"
+        suffix = "/" if folder and not full.endswith("/") else ""
+        return f"sftp://{quote(s.username, safe='')}@{host}{port}{quote(full)}{suffix}"
 
     def _resolve_root(self, client: StatusClient) -> None:
         root = self.settings.root

@@ -78,4 +78,5 @@ CONNECTOR_TYPE = ConnectorType(
         ),
     ),
     build=_build,
+    web_links=True,
 )

@@ -63,6 +63,7 @@ from archivist.connectors.errors import (
 from archivist.connectors.options import OptionError
 from archivist.connectors.webdav.client import DavClient, RootUrl, error_for
 from archivist.connectors.webdav.errors import error_for_status, translated
+from archivist.connectors.webdav.links import internal_link
 from archivist.connectors.webdav.ocs import ShareApi
 from archivist.connectors.webdav.propfind import MultistatusParser, Resource, propfind_body
 
@@ -111,6 +112,7 @@ class WebDavConnector:
             server_side_move=True,
             conditional_writes=True,
             real_folders=True,
+            web_links=True,
         )
         self.root = RootUrl(url)
         self._dav = DavClient(
@@ -335,6 +337,16 @@ class WebDavConnector:
         if response.status_code not in (200, 204):
             raise error_for(response, path)
 
+    def web_link(self, path: str, *, folder: bool, remote_id: str = "") -> str:
+        """The item's page for a signed-in person (see `links`); no request is made."""
+        return internal_link(
+            self.root,
+            check_path(path),
+            folder=folder,
+            remote_id=remote_id,
+            owncloud_like=self.owncloud_like,
+        )
+
     def close(self) -> None:
         self._dav.close()
 
@@ -535,3 +547,7 @@ class WebDavConnectorWithLinks(WebDavConnector):
 
     def public_link(self, path: str) -> str:
         return self._shares.public_link(check_path(path))
+
+    def web_link(self, path: str, *, folder: bool, remote_id: str = "") -> str:
+        """With "Use Public URLs": the page of the item's public link (made when missing)."""
+        return self._shares.share_page(check_path(path))

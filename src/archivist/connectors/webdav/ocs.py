@@ -10,7 +10,6 @@ WebDAV URL `…/remote.php/dav/files/<user>` (or the older `…/remote.php/webda
 from __future__ import annotations
 
 import json
-import re
 import threading
 from datetime import UTC, datetime
 from typing import Any
@@ -21,46 +20,44 @@ from archivist.connectors.errors import ConnectorError, Fatal, NotFound
 from archivist.connectors.options import OptionError
 from archivist.connectors.webdav.client import RootUrl
 from archivist.connectors.webdav.errors import error_for_status, translated
+from archivist.connectors.webdav.links import files_location
 
 __all__ = ["ShareApi"]
 
 SHARES = "/ocs/v2.php/apps/files_sharing/api/v1/shares"
 PUBLIC_LINK = 3
 READ = 1
-_DAV_ROOTS = (
-    re.compile(r"^(?P<server>.*?)/remote\.php/dav/files/[^/]+(?P<folder>/.*)?$"),
-    re.compile(r"^(?P<server>.*?)/remote\.php/webdav(?P<folder>/.*)?$"),
-)
 
 
 class ShareApi:
     """Creates or reuses public links for paths under the connector's root."""
 
     def __init__(self, root: RootUrl, http: httpx.Client) -> None:
-        for pattern in _DAV_ROOTS:
-            found = pattern.match(root.path)
-            if found:
-                break
-        else:
+        location = files_location(root)
+        if location is None:
             raise OptionError(
                 "url",
                 "public links need the Nextcloud/ownCloud WebDAV address, ending in "
                 "/remote.php/dav/files/<user>[/folder] or /remote.php/webdav[/folder]",
             )
-        self.endpoint = f"{root.origin}{found['server']}{SHARES}"
-        self.folder = (found["folder"] or "").rstrip("/")  # the root, in the user's files
+        self.endpoint = f"{location.server}{SHARES}"
+        self.folder = location.folder  # the root, in the user's files
         self.http = http
         self._lock = threading.Lock()  # two threads asking for one path get one link
 
     def public_link(self, path: str) -> str:
         """The download URL of a public link to `path` (a remote path of the connector)."""
+        return f"{self.share_page(path)}/download"
+
+    def share_page(self, path: str) -> str:
+        """The page of a public link to `path`: the file's viewer, or the folder's listing."""
         share_path = f"{self.folder}/{path}" if path else self.folder or "/"
         with self._lock:
             share = self._existing(share_path, path) or self._create(share_path, path)
         url = share.get("url")
         if not isinstance(url, str) or not url.startswith(("http://", "https://")):
             raise Fatal("the server's share has no usable url", path=path)
-        return f"{url.rstrip('/')}/download"
+        return url.rstrip("/")
 
     def _existing(self, share_path: str, path: str) -> dict[str, Any] | None:
         data = self._call("GET", {"path": share_path, "reshares": "false"}, path)

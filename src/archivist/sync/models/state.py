@@ -27,7 +27,11 @@ class SyncItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["connection", "key"], name="sync_item_unique_key")
         ]
-        indexes = [models.Index(fields=["connection", "parent"], name="sync_item_parent")]
+        indexes = [
+            models.Index(fields=["connection", "parent"], name="sync_item_parent"),
+            # a file's or folder's synced copy, by key alone: downloads, "Open in Cloud"
+            models.Index(fields=["key"], name="sync_item_key"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.key} ↔ {self.path}"

@@ -18,7 +18,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from archivist.connectors import connector_type
-from archivist.connectors.base import Connector
 from archivist.connectors.errors import Fatal
 from archivist.connectors.options import OptionError, parse_options
 from archivist.connectors.rooted import RootedConnector
@@ -75,7 +74,7 @@ def _secrets(connection: CloudConnection) -> dict[str, Any]:
     return loaded
 
 
-def open_connector(connection: CloudConnection) -> Connector:
+def open_connector(connection: CloudConnection) -> RootedConnector:
     """The connector for `connection`, rooted in its root folder (created when missing)."""
     kind = connector_type(connection.kind)
     inner = kind.connect({**connection.options, **_secrets(connection)})
