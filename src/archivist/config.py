@@ -89,6 +89,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Operations a worker runs at once (uploads and downloads in parallel).",
     ),
     Setting(
+        "ARCHIVIST_SYNC_KEEP_LOCAL_HOURS",
+        "24",
+        "Hours Archivist keeps its own copy of a file after syncing it; then, once the cloud "
+        "copy is verified (hash, or read back), only the link stays, as the spec's Files Sync "
+        "says. -1 keeps local copies for ever.",
+    ),
+    Setting(
         "ARCHIVIST_SYNC_NON_SYNCED_MIMETYPES",
         "",
         "Comma-separated mimetypes never sent to the cloud, on top of the defaults (text/html, "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 
 from archivist.connectors.errors import AuthExpired, ConnectorError, Transient
@@ -17,6 +18,7 @@ from archivist.sync.models import CloudConnection, ConnectionState, LogLevel, Sy
 from archivist.sync.planner import PlanRefused
 from archivist.sync.services.connections import open_connector
 from archivist.sync.services.cycle_log import critical, log, remember
+from archivist.sync.services.offload import offload_synced_files
 from archivist.sync.services.queue import (
     OPEN,
     claim,
@@ -40,6 +42,8 @@ class CycleReport:
     failed: int = 0
     replanned: int = 0
     converged: bool = False
+    released: int = 0
+    """Files whose local bytes were released after their cloud copy was verified."""
 
 
 def run_connection(
@@ -58,6 +62,9 @@ def run_connection(
     assert isinstance(connector, RootedConnector)
     try:
         _rounds(connection, connector, report, force_deletes, max_rounds)
+        if report.converged:
+            keep = settings.SYNC_KEEP_LOCAL_HOURS
+            report.released = offload_synced_files(connection, connector, keep_hours=keep).released
     except (AuthExpired, Transient) as error:
         critical(connection, f"the remote cannot be reached: {error}")
         return report
