@@ -11,7 +11,10 @@ Prints p50/p95 (30 calls after 3 warm-up calls) of, as the restricted user:
 - folder search by name (`GET /api/folders/?search=…`),
 - an attachment listing page with a folder + tag filter (`GET /api/attachments/?…`),
 and then, against a live `archivist serve`, the throughput of uploading and downloading 1 MB and
-100 MB files one after another over one keep-alive connection, and the server's peak memory.
+100 MB files one after another over one keep-alive connection (uploads as the web app sends
+them: the body is the file, `POST /api/folders/{id}/files/`), the same 1 MB uploads as a
+multipart form, 1 MB files over 4 connections at once (a drop of several files in the web app),
+and the server's peak memory.
 
     .venv/bin/python bench/documents_api.py [--backend sqlite|postgresql] [--scale 1.0]
 """
@@ -270,6 +273,16 @@ def measure_transfers(setup: dict[str, Any], env: dict[str, str]) -> None:
                 f"{total / down / 1e6:7.1f} MB/s   server peak RSS {_peak_rss_mb(server.pid)} MB",
                 flush=True,
             )
+        started = time.perf_counter()
+        for _ in range(50):
+            _upload(connection, setup, MIB, multipart=True)
+        print(
+            f"    1 MB x50  upload {50 * MIB / (time.perf_counter() - started) / 1e6:7.1f} MB/s"
+            "   (multipart form)",
+            flush=True,
+        )
+        _measure_parallel(port, setup, lanes=4, per_lane=50)
+        print(f"  server peak RSS {_peak_rss_mb(server.pid)} MB", flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -291,7 +304,54 @@ def _chunks(size: int) -> Iterator[bytes]:
         yield piece
 
 
-def _upload(connection: http.client.HTTPConnection, setup: dict[str, Any], size: int) -> int:
+MIB = 1024 * 1024
+
+
+def _measure_parallel(port: int, setup: dict[str, Any], *, lanes: int, per_lane: int) -> None:
+    """1 MB uploads, then downloads, over `lanes` keep-alive connections at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=600) for _ in range(lanes)]
+    uploaded: list[list[int]] = [[] for _ in range(lanes)]
+
+    def up(lane: int) -> None:
+        for _ in range(per_lane):
+            uploaded[lane].append(_upload(connections[lane], setup, MIB))
+
+    def down(lane: int) -> None:
+        for attachment in uploaded[lane]:
+            assert _download(connections[lane], setup, attachment) == MIB
+
+    total = lanes * per_lane * MIB
+    timings = []
+    for work in (up, down):
+        started = time.perf_counter()
+        with ThreadPoolExecutor(lanes) as pool:
+            list(pool.map(work, range(lanes)))
+        timings.append(total / (time.perf_counter() - started) / 1e6)
+    print(
+        f"    1 MB x{lanes * per_lane}, {lanes} connections at once: upload {timings[0]:7.1f} MB/s"
+        f"   download {timings[1]:7.1f} MB/s",
+        flush=True,
+    )
+
+
+def _upload(
+    connection: http.client.HTTPConnection,
+    setup: dict[str, Any],
+    size: int,
+    *,
+    multipart: bool = False,
+) -> int:
+    if not multipart:
+        connection.putrequest("POST", f"/api/folders/{setup['project']}/files/?name=big.bin")
+        connection.putheader("Authorization", f"Token {setup['token']}")
+        connection.putheader("Content-Type", "application/octet-stream")
+        connection.putheader("Content-Length", str(size))
+        connection.endheaders()
+        for piece in _chunks(size):
+            connection.send(piece)
+        return _created(connection)
     boundary = uuid.uuid4().hex
     head = (
         f'--{boundary}\r\nContent-Disposition: form-data; name="folder"\r\n\r\n'
@@ -309,6 +369,10 @@ def _upload(connection: http.client.HTTPConnection, setup: dict[str, Any], size:
     for piece in _chunks(size):
         connection.send(piece)
     connection.send(tail)
+    return _created(connection)
+
+
+def _created(connection: http.client.HTTPConnection) -> int:
     response = connection.getresponse()
     body = response.read()
     assert response.status == 201, (response.status, body[:300])

@@ -212,3 +212,22 @@ def test_missing_and_unreadable_folders(admin_api, stranger_api, tree):
     customers = Folder.objects.get(kind=FolderKind.RULE, name="Customers", parent=None)
     assert admin_api.get(f"/api/folders/{customers.pk}/").status_code == 200
     assert stranger_api.get(f"/api/folders/{customers.pk}/").status_code == 403
+
+
+def test_a_folder_names_its_readable_ancestors_root_first(admin_api, manager_api, order_folder):
+    """`path` opens the branch of a `/files?folder=` link: every ancestor for the admin, none
+    for a reader of orders alone (the tree shows them flat), and no folder for a stranger."""
+    url = f"/api/folders/{order_folder.pk}/"
+    ancestors = order_folder.path_ids
+    assert len(ancestors) == 3  # Customers > Azure Interior > Orders
+    assert admin_api.get(url).json()["path"] == ancestors
+    seen = manager_api.get(url).json()
+    assert seen["path"] == [] and seen["parent"] is None
+    customers = ancestors[0]
+    assert manager_api.get(f"/api/folders/{customers}/").status_code == 403
+
+
+def test_a_folder_link_to_an_unreadable_folder_is_refused(stranger_api, order_folder):
+    response = stranger_api.get(f"/api/folders/{order_folder.pk}/")
+    assert response.status_code == 403
+    assert response.json()["detail"] == f"you cannot read folder {order_folder.pk}"

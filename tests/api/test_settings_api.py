@@ -119,7 +119,18 @@ def test_tags_off_hides_them_and_refuses_changes_but_keeps_them(people, library)
         format="json",
     )
     assert ran.status_code == 403
+    by_patch = manager.patch(
+        f"/api/attachments/{library.brief.pk}/", {"add_tags": [library.hr.pk]}, format="json"
+    )
+    assert by_patch.status_code == 403 and "turned off" in by_patch.json()["detail"]
+    in_bulk = manager.post(
+        "/api/attachments/bulk/",
+        {"ids": [library.room.pk], "remove_tags": [library.images.pk]},
+        format="json",
+    )
+    assert in_bulk.status_code == 403
     assert not library.brief.tags.exists()
+    assert library.room.tags.filter(pk=library.images.pk).exists(), "kept while tags are off"
 
     admin.patch("/api/settings/", {"tags_enabled": True}, format="json")
     assert manager.get("/api/me/").json()["tags_enabled"] is True

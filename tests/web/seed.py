@@ -89,6 +89,7 @@ def seed() -> None:
     from tests.web import (
         seed_cloud,
         seed_fleet,
+        seed_polish,
         seed_portal,
         seed_records,
         seed_security,
@@ -97,7 +98,7 @@ def seed() -> None:
     )
 
     areas = (seed_records, seed_portal, seed_sync, seed_fleet, seed_settings, seed_security)
-    for area in (*areas, seed_cloud):
+    for area in (*areas, seed_cloud, seed_polish):
         area.seed()
 
 

@@ -148,7 +148,7 @@ export interface UploadHandle {
 }
 
 /**
- * Uploads one file as multipart (`file`, `folder`) with XMLHttpRequest, the browser API that
+ * Uploads one file as multipart (`file` plus `fields`) with XMLHttpRequest, the browser API that
  * reports upload progress: `onProgress(sent, total)` as bytes leave.
  */
 export function uploadFile(
@@ -157,30 +157,49 @@ export function uploadFile(
   fields: Record<string, string>,
   onProgress: (sent: number, total: number) => void,
 ): UploadHandle {
+  const form = new FormData();
+  for (const [key, value] of Object.entries(fields)) form.append(key, value);
+  form.append("file", file, file.name);
+  return sendWithProgress(path, form, {}, onProgress);
+}
+
+/** Uploads one file as the request body itself (no form to build or parse), with progress. */
+export function uploadRaw(
+  path: string,
+  file: File,
+  onProgress: (sent: number, total: number) => void,
+): UploadHandle {
+  return sendWithProgress(path, file, { "Content-Type": file.type || "application/octet-stream" }, onProgress);
+}
+
+function sendWithProgress(
+  path: string,
+  body: XMLHttpRequestBodyInit,
+  headers: Record<string, string>,
+  onProgress: (sent: number, total: number) => void,
+): UploadHandle {
   const xhr = new XMLHttpRequest();
   const done = new Promise<unknown>((resolve, reject) => {
     xhr.upload.addEventListener("progress", (event) => {
       if (event.lengthComputable) onProgress(event.loaded, event.total);
     });
     xhr.addEventListener("load", () => {
-      let body: unknown = xhr.responseText;
+      let answer: unknown = xhr.responseText;
       try {
-        body = JSON.parse(xhr.responseText);
+        answer = JSON.parse(xhr.responseText);
       } catch {
         // not JSON (a proxy's error page): keep the text
       }
-      if (xhr.status >= 200 && xhr.status < 300) resolve(body);
-      else reject(new ApiError(xhr.status, errorMessage(xhr.status, body), body));
+      if (xhr.status >= 200 && xhr.status < 300) resolve(answer);
+      else reject(new ApiError(xhr.status, errorMessage(xhr.status, answer), answer));
     });
     xhr.addEventListener("error", () => reject(new ApiError(0, "the upload was interrupted", null)));
     xhr.addEventListener("abort", () => reject(new ApiError(0, "the upload was cancelled", null)));
   });
-  const form = new FormData();
-  for (const [key, value] of Object.entries(fields)) form.append(key, value);
-  form.append("file", file, file.name);
   xhr.open("POST", path);
   xhr.setRequestHeader("X-CSRFToken", csrfToken());
   xhr.setRequestHeader("Accept", "application/json");
-  xhr.send(form);
+  for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+  xhr.send(body);
   return { done, abort: () => xhr.abort() };
 }

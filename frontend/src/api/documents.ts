@@ -1,7 +1,7 @@
 /** The documents endpoints the file manager uses (docs/api.md), one function each. */
 
 import type { AttachmentQuery } from "../lib/filters";
-import { api, postForFile, uploadFile, type UploadHandle } from "./client";
+import { api, postForFile, uploadRaw, type UploadHandle } from "./client";
 import type {
   Attachment,
   AttachmentPage,
@@ -27,7 +27,10 @@ export const defaultFolder = () => api.get<FolderDetail>("/api/folders/default/"
 export const rememberFolder = (id: number) => api.post<FolderDetail>(`/api/folders/${id}/select/`);
 export const createFolder = (name: string, parent: number | null) =>
   api.post<FolderDetail>("/api/folders/", { name, parent });
-export const updateFolder = (id: number, changes: { name?: string; notes?: string }) =>
+export const updateFolder = (
+  id: number,
+  changes: { name?: string; notes?: string; users?: number[]; groups?: number[] },
+) =>
   api.patch<FolderDetail>(`/api/folders/${id}/`, changes);
 export const moveFolder = (id: number, parent: number | null) =>
   api.post<FolderDetail>(`/api/folders/${id}/move/`, { parent });
@@ -75,7 +78,8 @@ export const upload = (
   file: File,
   folderId: number,
   onProgress: (sent: number, total: number) => void,
-): UploadHandle => uploadFile("/api/attachments/", file, { folder: String(folderId) }, onProgress);
+): UploadHandle =>
+  uploadRaw(`/api/folders/${folderId}/files/?name=${encodeURIComponent(file.name)}`, file, onProgress);
 export const previewUrl = (id: number) => `/api/attachments/${id}/preview/`;
 
 // selections and mass actions

@@ -142,6 +142,9 @@ export const unlock = (access: ShareAccess, password: string) =>
 
 export const fileUrl = (access: ShareAccess, id: number) => `${shareBase(access)}attachments/${id}/download/`;
 
+/** An image of the share inline (the slideshow): logged as a view, not counted as a download. */
+export const previewUrl = (access: ShareAccess, id: number) => `${shareBase(access)}attachments/${id}/preview/`;
+
 /** The ZIP of the whole share, or of one of its folders or tags (with what is below). */
 export function archiveUrl(access: ShareAccess, of?: { folder: number } | { tag: number }): string {
   const base = shareBase(access);

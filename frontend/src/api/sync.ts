@@ -54,7 +54,17 @@ export interface ConnectionChanges {
   type?: string;
   root_folder?: string;
   options?: Record<string, string | number | boolean>;
+  subscribers?: number[];
   folders?: number[];
+  rules?: number[];
+}
+
+/** A folder rule the connection form can assign (`GET /api/sync/rules/`). */
+export interface RuleChoice {
+  id: number;
+  name: string;
+  model: string;
+  source: string;
 }
 
 export interface ResetImpact {
@@ -129,6 +139,9 @@ export const resetImpact = (id: number) =>
   api.get<ResetImpact>(`/api/sync/connections/${id}/reset/`);
 export const reset = (id: number) =>
   api.post<ResetImpact>(`/api/sync/connections/${id}/reset/`, { confirm: true });
+
+/** Active folder rules whose name or model contains `search` (50 at most, by name). */
+export const rules = (search: string) => api.get<RuleChoice[]>("/api/sync/rules/", { search });
 
 export const operations = (query: { state?: string; connection?: string; offset: number }) =>
   api.get<Operation[]>("/api/sync/operations/", query);

@@ -34,12 +34,34 @@ export interface FolderNode {
   active: boolean;
   has_children: boolean;
   notes: string | null;
+  /** Manual folders' extra security (null for automatic folders). */
+  security?: FolderSecurity | null;
+}
+
+/** Only these users and groups (among the parent's readers) may read; none: all of them. */
+export interface FolderSecurity {
+  restricted: boolean;
+  users: { id: number; username: string }[];
+  groups: { id: number; name: string }[];
+}
+
+/** The cloud a synced folder is kept in. */
+export interface FolderCloud {
+  /** The connection's name. */
+  connection: string;
+  /** Its connector type: s3, webdav, sftp, local… */
+  kind: string;
+  /** `/api/folders/<id>/open-in-cloud/` (redirects to the folder in its cloud), or null when
+   * the connection has no web address for it (a local folder). */
+  open: string | null;
 }
 
 export interface FolderDetail extends FolderNode {
   path: number[];
   can_manage: boolean;
   can_write: boolean;
+  /** Null when the folder is not synced. */
+  cloud: FolderCloud | null;
 }
 
 export interface FolderList {
@@ -112,6 +134,9 @@ export interface Attachment {
   updated_at: string;
   previewable: boolean;
   download_url: string;
+  /** `/api/attachments/<id>/open-in-cloud/` (redirects to the file in its cloud) for a synced
+   * file, else null. */
+  cloud_open: string | null;
 }
 
 export interface AttachmentPage {

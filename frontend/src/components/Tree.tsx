@@ -5,7 +5,7 @@
  */
 
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useRef, useState, type DragEvent, type KeyboardEvent, type ReactNode } from "react";
+import { useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent, type ReactNode } from "react";
 import { highlightParts, type TreeItem, type VisibleRow } from "../lib/tree";
 
 const ROW_HEIGHT = 28;
@@ -21,6 +21,8 @@ export interface TreeProps<T extends TreeItem> {
   searchText: string;
   /** The folder uploads go to (coloured). */
   current?: number | null;
+  /** Scroll this node's row into view once it is among the rows (a folder opened by link). */
+  reveal?: number | null;
   maxHeight?: number;
   onToggle: (id: number) => void;
   onSelect: (node: T) => void;
@@ -48,6 +50,18 @@ export function Tree<T extends TreeItem>(props: TreeProps<T>) {
     initialRect: { width: 280, height: props.maxHeight ?? 360 },
   });
   const focused = Math.min(focusAt, Math.max(rows.length - 1, 0));
+
+  const revealed = useRef<number | null>(null);
+  const revealAt = useMemo(
+    () => (props.reveal == null ? -1 : rows.findIndex((row) => row.node.id === props.reveal)),
+    [rows, props.reveal],
+  );
+  useEffect(() => {
+    if (revealAt < 0 || revealed.current === props.reveal) return;
+    revealed.current = props.reveal ?? null;
+    setFocusAt(revealAt);
+    virtual.scrollToIndex(revealAt, { align: "center" });
+  }, [revealAt, props.reveal, virtual]);
 
   const focusRow = (index: number) => {
     const bounded = Math.max(0, Math.min(rows.length - 1, index));

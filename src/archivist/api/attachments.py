@@ -21,8 +21,11 @@ from archivist.api import objects, uploads
 from archivist.api.downloads import FileContentNegotiation, cloud_response, file_response
 from archivist.api.fields import IdListField, NameField, StrictSerializer, check_name, id_list
 from archivist.api.permissions import FileManager, InternalUser
-from archivist.api.serializers import AttachmentPageSerializer, AttachmentSerializer
-from archivist.documents.models import Tag
+from archivist.api.serializers import (
+    AttachmentPageSerializer,
+    AttachmentSerializer,
+    new_attachment_json,
+)
 from archivist.documents.services import attachments as attachment_service
 from archivist.documents.services import listing
 from archivist.documents.services.access import folder_access
@@ -154,8 +157,7 @@ class AttachmentListView(APIView):
             attachment = attachment_service.upload(request.user, folder, name, uploaded)
         finally:
             uploaded.close()
-        attachment._prefetched_objects_cache = {"tags": Tag.objects.none()}  # new: no tags yet
-        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+        return Response(new_attachment_json(attachment), status=status.HTTP_201_CREATED)
 
 
 class AttachmentLinkView(APIView):

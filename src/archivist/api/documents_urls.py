@@ -9,6 +9,7 @@ from archivist.api import (
     folders,
     mail,
     mass_actions,
+    raw_uploads,
     records,
     selections,
     tags,
@@ -73,6 +74,7 @@ urlpatterns = [
         cloud_links.AttachmentInCloudView.as_view(),
         name="api-attachment-in-cloud",
     ),
+    path("folders/<int:pk>/files/", raw_uploads.FolderFilesView.as_view(), name="api-folder-files"),
     path(
         "folders/<int:pk>/open-in-cloud/",
         cloud_links.FolderInCloudView.as_view(),

@@ -180,6 +180,15 @@ class AttachmentSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         return reverse("api-attachment-in-cloud", args=[attachment.pk])
 
 
+def new_attachment_json(attachment: Attachment) -> dict[str, Any]:
+    """A just-stored attachment, without the queries its answer cannot need (it has no tags
+    yet and is synced nowhere)."""
+    attachment._prefetched_objects_cache = {"tags": Tag.objects.none()}  # type: ignore[attr-defined]
+    nothing = cloud_links.LinkableFiles(frozenset({attachment.pk}), frozenset())
+    data: dict[str, Any] = AttachmentSerializer(attachment, context={"cloud_linked": nothing}).data
+    return data
+
+
 @extend_schema_serializer(component_name="DocumentAttachmentPage")
 class AttachmentPageSerializer(serializers.Serializer):  # type: ignore[type-arg]
     results = AttachmentSerializer(many=True)

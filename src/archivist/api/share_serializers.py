@@ -163,7 +163,9 @@ class PermissionsSerializer(serializers.Serializer):
     upload = serializers.BooleanField(source="can_upload")
     upload_only = serializers.BooleanField(source="share.upload_only")
     show_tags = serializers.BooleanField(source="share.show_tags")
-    allow_add_tags = serializers.BooleanField(source="share.allow_add_tags")
+    allow_add_tags = serializers.BooleanField(
+        source="can_add_tags", help_text="False while tags are turned off in Settings."
+    )
     allow_search_tags = serializers.BooleanField(source="share.allow_search_tags")
     show_folders = serializers.BooleanField(source="share.show_folders")
     allow_add_folders = serializers.BooleanField(source="share.allow_add_folders")

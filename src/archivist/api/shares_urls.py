@@ -30,6 +30,11 @@ def visitor_routes(prefix: str) -> list[object]:
             visits.DownloadView.as_view(),
             name=f"{prefix}-download",
         ),
+        path(
+            "attachments/<int:attachment_id>/preview/",
+            visits.PreviewView.as_view(),
+            name=f"{prefix}-preview",
+        ),
         path("archive.zip", visits.ArchiveView.as_view(), name=f"{prefix}-zip"),
         path("folders/", visits.FoldersView.as_view(), name=f"{prefix}-folders"),
         path(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from archivist.api import sync
+from archivist.api import sync, sync_rules
 
 urlpatterns = [
     path(
@@ -34,6 +34,7 @@ urlpatterns = [
         sync.ConnectionResetView.as_view(),
         name="api-sync-connection-reset",
     ),
+    path("sync/rules/", sync_rules.RuleListView.as_view(), name="api-sync-rules"),
     path("sync/operations/", sync.OperationListView.as_view(), name="api-sync-operations"),
     path("sync/logs/", sync.LogListView.as_view(), name="api-sync-logs"),
     path("sync/logs.csv", sync.LogExportView.as_view(), name="api-sync-logs-csv"),

@@ -65,6 +65,8 @@ class VisitView(APIView):
             exc = _coded(403, str(exc), "password_required")
         elif isinstance(exc, service.DownloadLimitReached):
             exc = _coded(403, str(exc), "download_limit_reached")
+        elif isinstance(exc, service.NotAnImage):
+            exc = _coded(415, exc.messages[0], "not_an_image")
         return super().handle_exception(exc)
 
     @property
@@ -165,6 +167,29 @@ class DownloadView(VisitView):
         if not attachment.is_file:
             return HttpResponseRedirect(attachment.url)
         return downloads.file_response(request, attachment, inline=False)
+
+
+class PreviewView(VisitView):
+    """An image of the share inline, for the slideshow: logged as a view, never counted as a
+    download (the share's download limit is for downloads)."""
+
+    content_negotiation_class = downloads.FileContentNegotiation
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Show one image of the share inline (the slideshow; logged as a view)",
+        responses={
+            200: OpenApiResponse(OpenApiTypes.BINARY, description="The image, inline."),
+            415: OpenApiResponse(description="Not an image: `code` not_an_image."),
+        },
+    )
+    def get(self, request: Request, attachment_id: int, **_: Any) -> HttpResponse:
+        visit = self.visit()
+        attachment = Attachment.objects.filter(pk=attachment_id).first()
+        if attachment is None:
+            raise PermissionDenied("this file is not in the share")
+        service.view_image(visit, attachment)
+        return downloads.file_response(request, attachment, inline=True)
 
 
 class ArchiveView(VisitView):

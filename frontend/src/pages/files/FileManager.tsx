@@ -54,10 +54,12 @@ const SELECT_ALL_LIMIT = 10_000;
 export function FileManager() {
   const client = useQueryClient();
   const user = useUser(); // tags and sharing can be turned off in Settings
-  // `/files?folder=<id>` (an attachment box's "Open in File Manager") opens on that folder.
+  // `/files?folder=<id>` (an attachment box's "Open in File Manager", a shared link) opens on
+  // that folder: selected, its branch opened and scrolled to, the "Upload to" target.
+  const [linked] = useState(() => foldersFromParam(new URLSearchParams(window.location.search).get("folder"))[0]);
   const [filters, setFilters] = useState<Filters>(() => ({
     ...NO_FILTERS,
-    folders: foldersFromParam(new URLSearchParams(window.location.search).get("folder")),
+    folders: linked === undefined ? [] : [linked],
   }));
   const [selection, setSelection] = useState<selections.Selection>(() => selections.load());
   const [chosenTarget, setChosenTarget] = useState<{ id: number; name: string } | null>(null);
@@ -91,6 +93,29 @@ export function FileManager() {
     },
     [client],
   );
+
+  const [reveal, setReveal] = useState<{ id: number; path: readonly number[] } | null>(null);
+  const [linkError, setLinkError] = useState<string | null>(null);
+  useEffect(() => {
+    if (linked === undefined) return;
+    let cancelled = false;
+    client
+      .fetchQuery({ queryKey: ["folder", linked], queryFn: () => documents.folder(linked) })
+      .then((detail) => {
+        if (cancelled) return;
+        setReveal({ id: detail.id, path: detail.path });
+        if (detail.can_write) setChosenTarget({ id: detail.id, name: detail.name });
+      })
+      .catch((error: unknown) => {
+        if (cancelled) return;
+        // A folder the user may not read (or that is gone): said plainly, nothing selected.
+        setFilters((current) => ({ ...current, folders: current.folders.filter((id) => id !== linked) }));
+        setLinkError(`The linked folder cannot be opened: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [client, linked]);
 
   const notify = useCallback((text: string, error = false) => {
     const key = toastKey++;
@@ -221,7 +246,13 @@ export function FileManager() {
         );
         return;
       case "slideshow":
-        setDialog(<SlideshowDialog ids={ids} onClose={closeDialog} />);
+        setDialog(
+          <SlideshowDialog
+            ids={ids}
+            names={new Map([...selection.values()].map((item) => [item.id, item.name]))}
+            onClose={closeDialog}
+          />,
+        );
         return;
       case "share":
         setDialog(
@@ -328,6 +359,7 @@ export function FileManager() {
         <FolderPanel
           selected={filters.folders}
           current={target?.id ?? null}
+          reveal={reveal}
           version={folderVersion}
           onFirstVisible={onFirstVisible}
           onSelect={(node) => void selectFolder(node.id)}
@@ -391,6 +423,14 @@ export function FileManager() {
 
       <section className="centre" aria-label="Attachments">
         <RecordTrail />
+        {linkError && (
+          <p className="error link-error" role="alert">
+            {linkError}{" "}
+            <button type="button" className="link" onClick={() => setLinkError(null)}>
+              Dismiss
+            </button>
+          </p>
+        )}
         <SearchBar tags={user.tags_enabled} filters={filters} onChange={setFilters} onSelectAll={() => void selectAllFound()} busy={busy} />
         <UploadList items={uploads.items} onClear={uploads.clearFinished} />
         <AttachmentGrid

@@ -124,6 +124,10 @@ export function FolderPanel(
     onRootDrop: (data: DataTransfer) => void;
     /** While searching: the first folder shown (spec: uploads go there), null otherwise. */
     onFirstVisible: (folder: FolderNode | null) => void;
+    /** A folder to show (a `/files?folder=` link): `path` are its readable ancestors, top
+     * first (`GET /api/folders/<id>/`); their levels load and open, and its row scrolls into
+     * view. */
+    reveal?: { id: number; path: readonly number[] } | null;
   },
 ) {
   const client = useQueryClient();
@@ -151,6 +155,13 @@ export function FolderPanel(
     const parents = new Set<number | null>([null, ...indexRef.current.children.keys()]);
     for (const parent of parents) void loadLevel(parent);
   }, [props.version, loadLevel]);
+
+  const { reveal } = props;
+  useEffect(() => {
+    if (!reveal) return;
+    for (const parent of [null, ...reveal.path]) void loadLevel(parent);
+    setExpanded((current) => new Set([...current, ...reveal.path]));
+  }, [reveal, loadLevel]);
 
   const found = useQuery({
     queryKey: ["folders", "search", settled, props.version],
@@ -220,6 +231,7 @@ export function FolderPanel(
         matches={searching ? matches : new Set()}
         searchText={settled}
         current={props.current}
+        reveal={searching ? null : (reveal?.id ?? null)}
         maxHeight={420}
         onToggle={toggle}
         onSelect={props.onSelect}

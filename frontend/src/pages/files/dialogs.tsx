@@ -1,10 +1,12 @@
 /** The file manager's dialogs: preview, details, add URL, pickers, slideshow, share, record. */
 
 import { useQuery } from "@tanstack/react-query";
-import { useCallback, useEffect, useState } from "react";
+import { useEffect, useState } from "react";
 import * as documents from "../../api/documents";
-import type { Attachment, FolderDetail, FolderNode, Tag } from "../../api/types";
+import type { Attachment, FolderNode, Tag } from "../../api/types";
+import { useUser } from "../../app/session";
 import { Dialog, FormWithError } from "../../components/Dialog";
+import { Slideshow } from "../../components/Slideshow";
 import { COLOURS, formatSize } from "./AttachmentGrid";
 
 export function PreviewDialog({ attachment, onClose }: { attachment: Attachment; onClose: () => void }) {
@@ -120,6 +122,7 @@ export function DetailsDialog({
   // Editing is offered only where the API allows it: the attachment's folder must be writable.
   const folder = useQuery({ queryKey: ["folder", attachment.folder], queryFn: () => documents.folder(attachment.folder) });
   const writable = folder.data?.can_write ?? false;
+  const tagging = useUser().tags_enabled; // tags turned off in Settings: not offered
   const had = new Set(attachment.tags.map((tag) => tag.id));
   return (
     <Dialog title={`Details: ${attachment.name}`} onClose={onClose}>
@@ -151,8 +154,9 @@ export function DetailsDialog({
               ...(name && name !== attachment.name ? { name } : {}),
               ...(target && target !== attachment.folder ? { folder: target } : {}),
               ...(color !== attachment.color ? { color } : {}),
-              add_tags: [...now].filter((id) => !had.has(id)),
-              remove_tags: [...had].filter((id) => !now.has(id)),
+              ...(tagging
+                ? { add_tags: [...now].filter((id) => !had.has(id)), remove_tags: [...had].filter((id) => !now.has(id)) }
+                : {}),
             });
             onSaved();
             onClose();
@@ -164,7 +168,7 @@ export function DetailsDialog({
           </label>
           <FolderChooser name="folder" initial={{ id: attachment.folder, name: attachment.folder_name }} />
           <ColourChooser initial={attachment.color} />
-          <TagChecklist name="tags" checked={had} />
+          {tagging && <TagChecklist name="tags" checked={had} />}
         </FormWithError>
       )}
     </Dialog>
@@ -315,51 +319,29 @@ export function ShareDialog({
   );
 }
 
-/** The images of the selection one after the other: ←/→ step, Space plays or pauses, Esc closes. */
-export function SlideshowDialog({ ids, onClose }: { ids: number[]; onClose: () => void }) {
+/** The images of the selection in the slideshow (`names`: the selection's, for the captions). */
+export function SlideshowDialog({
+  ids,
+  names,
+  onClose,
+}: {
+  ids: number[];
+  names: ReadonlyMap<number, string>;
+  onClose: () => void;
+}) {
   const slides = useQuery({ queryKey: ["slideshow", ids], queryFn: () => documents.slideshow(ids) });
-  const images = slides.data?.results ?? [];
-  const [at, setAt] = useState(0);
-  const [playing, setPlaying] = useState(false);
-  const step = useCallback(
-    (by: number) => setAt((current) => (images.length ? (current + by + images.length) % images.length : 0)),
-    [images.length],
-  );
-  useEffect(() => {
-    if (!playing) return;
-    const timer = setInterval(() => step(1), 3000);
-    return () => clearInterval(timer);
-  }, [playing, step]);
-  const current = images[at];
+  const images = (slides.data?.results ?? []).map((id) => ({
+    id,
+    name: names.get(id) ?? `#${id}`,
+    src: documents.previewUrl(id),
+  }));
   return (
-    <Dialog title="Slideshow" onClose={onClose} wide>
-      <div
-        className="slideshow"
-        tabIndex={0}
-        onKeyDown={(event) => {
-          if (event.key === "ArrowRight") step(1);
-          else if (event.key === "ArrowLeft") step(-1);
-          else if (event.key === " ") setPlaying((value) => !value);
-          else return;
-          event.preventDefault();
-        }}
-      >
-        {slides.isSuccess && images.length === 0 && <p>No image among the selected attachments.</p>}
-        {current !== undefined && <img src={documents.previewUrl(current)} alt={`Image ${at + 1} of ${images.length}`} />}
-        <div className="buttons">
-          <button type="button" onClick={() => step(-1)} disabled={images.length < 2}>
-            ◀ Previous
-          </button>
-          <button type="button" onClick={() => setPlaying((value) => !value)} disabled={images.length < 2}>
-            {playing ? "Pause" : "Play"}
-          </button>
-          <button type="button" onClick={() => step(1)} disabled={images.length < 2}>
-            Next ▶
-          </button>
-          <span>{images.length ? `${at + 1} / ${images.length}` : ""}</span>
-        </div>
-      </div>
-    </Dialog>
+    <Slideshow
+      slides={images}
+      loading={slides.isPending}
+      empty={slides.isError ? slides.error.message : "No image among the selected attachments."}
+      onClose={onClose}
+    />
   );
 }
 
@@ -382,63 +364,6 @@ export function RecordDialog({ folderId, onClose }: { folderId: number; onClose:
             </div>
           ))}
         </dl>
-      )}
-    </Dialog>
-  );
-}
-
-export function FolderSettingsDialog({
-  folder,
-  onSaved,
-  onClose,
-}: {
-  folder: FolderDetail;
-  onSaved: () => void;
-  onClose: () => void;
-}) {
-  const automatic = folder.kind === "rule" || folder.kind === "record";
-  return (
-    <Dialog title={`Settings: ${folder.name}`} onClose={onClose}>
-      <dl className="facts">
-        <dt>Kind</dt>
-        <dd>{folder.kind} folder</dd>
-        {folder.record && (
-          <>
-            <dt>Record</dt>
-            <dd>
-              {folder.record.source} · {folder.record.model} · {String(folder.record.id)}
-            </dd>
-          </>
-        )}
-      </dl>
-      {automatic || !folder.can_manage ? (
-        <p className="note">
-          {automatic
-            ? "Automatic folders follow their folder rule: change the rule in the back office."
-            : "You may not change this folder."}
-        </p>
-      ) : (
-        <FormWithError
-          submitLabel="Save"
-          onCancel={onClose}
-          onSubmit={async (form) => {
-            await documents.updateFolder(folder.id, {
-              name: String(form.get("name")),
-              notes: String(form.get("notes") ?? ""),
-            });
-            onSaved();
-            onClose();
-          }}
-        >
-          <label>
-            Name
-            <input name="name" defaultValue={folder.name} required />
-          </label>
-          <label>
-            Notes
-            <textarea name="notes" defaultValue={folder.notes ?? ""} rows={4} />
-          </label>
-        </FormWithError>
       )}
     </Dialog>
   );

@@ -13,7 +13,8 @@ import * as documents from "../../api/documents";
 import { recordPath } from "../../api/records";
 import { ConfirmDialog, PromptDialog } from "../../components/Dialog";
 import type { MenuItem, MenuState } from "../../components/ContextMenu";
-import { FolderSettingsDialog, TagEditDialog } from "./dialogs";
+import { TagEditDialog } from "./dialogs";
+import { FolderSettingsDialog } from "./FolderSettingsDialog";
 import type { FolderItem, ShareTreeItem, TagItem } from "./TreePanels";
 
 export interface MenuContext {

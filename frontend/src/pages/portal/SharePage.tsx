@@ -11,11 +11,11 @@ import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-quer
 import { useCallback, useRef, useState } from "react";
 import { ApiError, downloadUrl } from "../../api/client";
 import * as portal from "../../api/portal";
+import { Slideshow } from "../../components/Slideshow";
 import { Chat } from "./Chat";
 import { DropPage } from "./DropPage";
 import { FileList } from "./FileList";
 import { ShareTree } from "./ShareTrees";
-import { Slideshow } from "./Slideshow";
 import { UploadList, useFileDrop, useShareUploads } from "./uploads";
 import "./portal.css";
 
@@ -283,7 +283,15 @@ function ShareContents({ access, share }: { access: portal.ShareAccess; share: p
           {can.show_chat && <Chat access={access} askName={share.access === "token"} />}
         </section>
       </div>
-      {slideshow && <Slideshow access={access} images={images} onClose={() => setSlideshow(false)} />}
+      {slideshow && (
+        <Slideshow
+          // the share's preview endpoint: a view, which never spends the download limit
+          slides={images.map((file) => ({ id: file.id, name: file.name, src: portal.previewUrl(access, file.id) }))}
+          empty="No image among the files found."
+          autoplay
+          onClose={() => setSlideshow(false)}
+        />
+      )}
     </div>
   );
 }

@@ -1,8 +1,9 @@
 /**
  * A record's attachment box (spec "Attachment box"): the record's folder and the parts of its
  * subtree the user may read, as a tree with a folder search; the attachments of the selected
- * folder (the record's own folder at first) as cards with preview, download and delete; upload
- * by button or drop into the selected folder, each file with its progress; add URL. The
+ * folder (the record's own folder at first) as cards (`components/AttachmentCard`) with preview,
+ * download, open in cloud and delete; "Open in Cloud" for the record's folder when it is synced;
+ * upload by button or drop into the selected folder, each file with its progress; add URL. The
  * folders' right-click menus are the file manager's (download as archive, create subfolder,
  * rename, settings, archive — as the API allows) plus "Open in File Manager".
  */
@@ -14,12 +15,12 @@ import * as documents from "../../api/documents";
 import { deleteAttachment, fileManagerPath, recordBox } from "../../api/records";
 import type { Attachment, FolderNode, RecordRef } from "../../api/types";
 import { useUser } from "../../app/session";
+import { AttachmentCard } from "../../components/AttachmentCard";
 import { ContextMenu, type MenuState } from "../../components/ContextMenu";
 import { ConfirmDialog } from "../../components/Dialog";
 import { FOLDER_COLOURS, Icon } from "../../components/icons";
 import { Tree } from "../../components/Tree";
 import { indexOf, restrictTo, searchLocally, visibleRows } from "../../lib/tree";
-import { COLOURS, formatSize, isSynced, typeLabel } from "../files/AttachmentGrid";
 import { AddUrlDialog, PreviewDialog } from "../files/dialogs";
 import { useTreeMenus } from "../files/menus";
 import type { FolderItem } from "../files/TreePanels";
@@ -80,6 +81,13 @@ export function AttachmentBox({ record, embedded = false }: { record: RecordRef;
     enabled: selected !== null,
   });
   const target = detail.data?.can_write && selected !== null ? { id: selected, name: selectedName } : null;
+  // "Open in Cloud" (spec "Attachment box"): the record's folder in the cloud it is synced to.
+  const recordFolder = useQuery({
+    queryKey: ["folder", top?.id ?? null],
+    queryFn: () => documents.folder(top!.id),
+    enabled: top !== null,
+  });
+  const cloud = recordFolder.data?.cloud ?? null;
 
   const [menu, setMenu] = useState<MenuState | null>(null);
   const [dialog, setDialog] = useState<ReactNode>(null);
@@ -290,6 +298,17 @@ export function AttachmentBox({ record, embedded = false }: { record: RecordRef;
               Open in File Manager
             </button>
           )}
+          {cloud?.open && (
+            <a
+              className="button-link cloud-open"
+              href={cloud.open}
+              target="_blank"
+              rel="noopener noreferrer"
+              title={`Open ${top?.name ?? "the record's folder"} in ${cloud.connection} (new tab)`}
+            >
+              <Icon name="cloud" /> Open in Cloud
+            </a>
+          )}
         </div>
         {dropping && target && <div className="drop-hint">Drop to attach to {target.name}</div>}
         <UploadList items={uploads.items} onClear={uploads.clearFinished} />
@@ -348,6 +367,7 @@ export function AttachmentBox({ record, embedded = false }: { record: RecordRef;
   );
 }
 
+/** A card of the box: the shared card, with *Delete* where the API allows it. */
 function BoxCard(props: {
   attachment: Attachment;
   showFolder: boolean;
@@ -360,62 +380,15 @@ function BoxCard(props: {
     queryKey: ["folder", attachment.folder],
     queryFn: () => documents.folder(attachment.folder),
   });
-  const image = attachment.previewable && attachment.mimetype.startsWith("image/");
-  const thumb = image ? (
-    <img src={documents.previewUrl(attachment.id)} alt="" loading="lazy" />
-  ) : (
-    <span className={`thumb-type type-${typeLabel(attachment).toLowerCase()}`} aria-hidden="true">
-      {typeLabel(attachment)}
-    </span>
-  );
   return (
     <li>
-      <article
-        className="card box-card"
-        aria-label={attachment.name}
-        style={{ borderTopColor: COLOURS[attachment.color] ?? "transparent" }}
-      >
-        {attachment.previewable ? (
-          <button type="button" className="thumb" onClick={props.onPreview} aria-label={`Preview ${attachment.name}`}>
-            {thumb}
-          </button>
-        ) : (
-          <div className="thumb">{thumb}</div>
-        )}
-        <div className="card-name" title={attachment.name}>
-          {attachment.name}
-        </div>
-        <div className="card-meta">
-          <span title={attachment.folder_name}>{props.showFolder ? attachment.folder_name : ""}</span>
-          {attachment.kind === "file" && <span>{formatSize(attachment.size)}</span>}
-        </div>
-        <div className="card-tags">
-          {isSynced(attachment) && (
-            <span className="sync-badge" title="Synced: the file is kept in the cloud">
-              <Icon name="cloud" /> synced
-            </span>
-          )}
-          {attachment.tags.map((tag) => (
-            <span key={tag.id} className="tag-chip" style={{ borderColor: COLOURS[tag.color] ?? "#ccc" }}>
-              {tag.name}
-            </span>
-          ))}
-        </div>
-        <div className="card-actions">
-          <a
-            href={attachment.download_url}
-            download={attachment.kind === "file" ? attachment.name : undefined}
-            aria-label={`Download ${attachment.name}`}
-          >
-            {attachment.kind === "url" && !isSynced(attachment) ? "Open link" : "Download"}
-          </a>
-          {folder.data?.can_write && (
-            <button type="button" className="link danger" onClick={props.onDelete} aria-label={`Delete ${attachment.name}`}>
-              Delete
-            </button>
-          )}
-        </div>
-      </article>
+      <AttachmentCard
+        attachment={attachment}
+        className="box-card"
+        showFolder={props.showFolder}
+        onPreview={props.onPreview}
+        onDelete={folder.data?.can_write ? props.onDelete : undefined}
+      />
     </li>
   );
 }

@@ -1,7 +1,8 @@
 /**
  * `/sync/connections/new` and `/sync/connections/<id>`: the connection form, its fields
- * generated from the options the connector type declares, and for an existing connection its
- * status with Test, Pause, Reconnect and Reset (with the impact preview).
+ * generated from the options the connector type declares, its subscribers and the folders and
+ * folder rules it syncs (pickers), and for an existing connection its status with Test, Pause,
+ * Reconnect and Reset (with the impact preview).
  */
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -10,7 +11,10 @@ import { Link, useNavigate, useParams } from "react-router";
 import { ApiError } from "../../api/client";
 import * as sync from "../../api/sync";
 import { Dialog } from "../../components/Dialog";
+import { DirectoryPicker, type PickerOption } from "../../components/DirectoryPicker";
+import { searchPeople } from "../../components/directorySearch";
 import { formatSize } from "../files/AttachmentGrid";
+import { searchFolderOptions, searchRuleOptions } from "./assignments";
 import { StateBadge } from "./ConnectionsPage";
 import { fieldErrors, optionValues } from "./filters";
 import { when } from "./SyncLayout";
@@ -64,6 +68,11 @@ function ConnectionForm({
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
+  const named = (rows: sync.Named[] | undefined): PickerOption[] =>
+    rows?.map((row) => ({ id: row.id, label: row.name })) ?? [];
+  const [subscribers, setSubscribers] = useState(() => named(connection?.subscribers));
+  const [folders, setFolders] = useState(() => named(connection?.folders));
+  const [rules, setRules] = useState(() => named(connection?.rules));
 
   async function submit(element: HTMLFormElement) {
     if (!type) return;
@@ -72,6 +81,9 @@ function ConnectionForm({
       name: String(form.get("name") ?? ""),
       root_folder: String(form.get("root_folder") ?? ""),
       options: optionValues(type.options, form),
+      subscribers: subscribers.map((person) => person.id),
+      folders: folders.map((folder) => folder.id),
+      rules: rules.map((rule) => rule.id),
     };
     setBusy(true);
     setErrors({});
@@ -154,18 +166,66 @@ function ConnectionForm({
           ))}
         </fieldset>
       )}
-      {connection && (connection.folders.length > 0 || connection.rules.length > 0) && (
-        <div>
-          <strong>Synced:</strong>{" "}
-          {[...connection.folders.map((f) => `folder ${f.name}`), ...connection.rules.map((r) => `rule ${r.name}`)].join(", ")}
-        </div>
-      )}
-      {connection && connection.folders.length === 0 && connection.rules.length === 0 && (
-        <p className="note">
-          No folder is synced to this connection yet: assign folders or folder rules in the back office
-          or with <code>archivist connections assign</code>.
-        </p>
-      )}
+      <fieldset className="picker-group">
+        <legend>What it syncs</legend>
+        <Field
+          name="folders"
+          label="Folders"
+          error={errors.folders}
+          help="Each folder with its subfolders. A folder synced to another connection moves here."
+        >
+          {(props) => (
+            <DirectoryPicker
+              id={props.id}
+              label="Folders"
+              value={folders}
+              onChange={setFolders}
+              search={searchFolderOptions}
+              placeholder="Search folders by name"
+              describedBy={props["aria-describedby"]}
+              invalid={props["aria-invalid"]}
+            />
+          )}
+        </Field>
+        <Field
+          name="rules"
+          label="Folder rules"
+          error={errors.rules}
+          help="Every folder the rule makes. A rule synced to another connection moves here."
+        >
+          {(props) => (
+            <DirectoryPicker
+              id={props.id}
+              label="Folder rules"
+              value={rules}
+              onChange={setRules}
+              search={searchRuleOptions}
+              placeholder="Search rules by name or model"
+              describedBy={props["aria-describedby"]}
+              invalid={props["aria-invalid"]}
+            />
+          )}
+        </Field>
+      </fieldset>
+      <Field
+        name="subscribers"
+        label="Subscribers"
+        error={errors.subscribers}
+        help="Told by email of the connection's critical errors."
+      >
+        {(props) => (
+          <DirectoryPicker
+            id={props.id}
+            label="Subscribers"
+            value={subscribers}
+            onChange={setSubscribers}
+            search={searchPeople}
+            placeholder="Search people by name, username or email"
+            describedBy={props["aria-describedby"]}
+            invalid={props["aria-invalid"]}
+          />
+        )}
+      </Field>
       {message && (
         <p className={message.error ? "error" : "saved"} role={message.error ? "alert" : "status"}>
           {message.text}

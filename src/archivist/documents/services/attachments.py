@@ -26,6 +26,7 @@ from archivist.documents.blobstore import default_store
 from archivist.documents.blobstore.base import BlobTooLarge
 from archivist.documents.models import Attachment, Folder, Tag
 from archivist.documents.models.tags import COLOURS
+from archivist.documents.services import installation
 from archivist.documents.services.access import FolderAccess, can_write_folder, folder_access
 
 MAX_NAME = 255
@@ -185,6 +186,10 @@ def update_tags(
     add: Sequence[Tag] = (),
     remove: Sequence[Tag] = (),
 ) -> None:
+    if (add or remove) and not installation.current().tags_enabled:
+        raise PermissionDenied(
+            "Tags are turned off in Settings: an administrator can turn them on again."
+        )
     access = folder_access(user)
     _require_writable(user, attachments, access)
     if any(not tag.active for tag in add):

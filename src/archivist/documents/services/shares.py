@@ -38,6 +38,7 @@ from archivist.documents.models import (
     Tag,
 )
 from archivist.documents.services import attachments as attachment_service
+from archivist.documents.services import installation
 from archivist.documents.services.folder_tree import descendants_q
 from archivist.documents.services.folders import clean_folder_name
 from archivist.documents.services.listing import share_q, tag_subtree
@@ -65,6 +66,10 @@ class TooManyGuesses(PermissionDenied):
 
 class DownloadLimitReached(PermissionDenied):
     """The share has served as many downloads as its limit allows."""
+
+
+class NotAnImage(ValidationError):
+    """A slideshow view was asked of a file the slideshow does not show (only images)."""
 
 
 @dataclass(frozen=True)
@@ -331,6 +336,7 @@ class Summary:
     access: str  # "token", "portal" or "internal"
     can_download: bool
     can_upload: bool
+    can_add_tags: bool  # the share allows it and tags are turned on in Settings
     upload_target: Folder | None
     attachments: int
     folders: int | None  # None: the share does not show folders (tags, messages alike)
@@ -350,6 +356,7 @@ def summary(visit: Visit, *, by_token: bool) -> Summary:
         access="internal" if internal else ("token" if by_token else "portal"),
         can_download=(not share.upload_only or internal) and left != 0,
         can_upload=share.allow_upload or share.upload_only,
+        can_add_tags=share.allow_add_tags and installation.current().tags_enabled,
         upload_target=upload_target(visit),
         attachments=contents(visit).count(),
         folders=shared_folders(visit).count() if share.show_folders else None,
@@ -367,6 +374,27 @@ def download(visit: Visit, attachment: Attachment, *, archive: bool = False) -> 
     _count_download(visit)
     action = ShareAccess.Action.ARCHIVE if archive else ShareAccess.Action.DOWNLOAD
     _log(visit.share, visit.user, visit.address, action, attachment)
+
+
+def view_image(visit: Visit, attachment: Attachment) -> None:
+    """Checks and logs a slideshow view of an image of the share (the caller streams it
+    inline). A view is logged as `view` and never counted against the download limit; it is
+    refused where a download would be (a file outside the share, a file drop, a spent limit)
+    and in a share without the slideshow."""
+    share = visit.share
+    if not contents(visit).filter(pk=attachment.pk).exists():
+        _log(share, visit.user, visit.address, ShareAccess.Action.DENIED, attachment)
+        raise PermissionDenied("this file is not in the share")
+    if not share.slideshow and not visit.is_internal:
+        raise PermissionDenied("this share has no slideshow")
+    spent = share.download_limit is not None and share.download_count >= share.download_limit
+    if spent and not visit.is_internal:
+        raise DownloadLimitReached("this share's download limit is reached")
+    if not attachment.is_file or not attachment.mimetype.startswith("image/"):
+        raise NotAnImage({"attachment": "the slideshow shows images only; download this file"})
+    if attachment.mimetype not in attachment_service.PREVIEWABLE:
+        raise NotAnImage({"attachment": f"{attachment.mimetype} images are not shown inline"})
+    _log(share, visit.user, visit.address, ShareAccess.Action.VIEW, attachment)
 
 
 def download_many(visit: Visit, files: int, label: str = "") -> None:
@@ -432,7 +460,9 @@ def add_folder(visit: Visit, parent: Folder, name: Any) -> Folder:
 
 
 def add_tag(visit: Visit, parent: Tag, name: Any) -> Tag:
-    """A subtag of a shared tag."""
+    """A subtag of a shared tag (never while tags are turned off in Settings)."""
+    if not installation.current().tags_enabled:
+        raise PermissionDenied("tags are turned off: no tag can be added")
     if not visit.share.allow_add_tags:
         raise PermissionDenied("adding tags is not allowed in this share")
     if not parent.active or parent.pk not in addable_tags(visit):
@@ -441,8 +471,9 @@ def add_tag(visit: Visit, parent: Tag, name: Any) -> Tag:
 
 
 def addable_tags(visit: Visit) -> set[int]:
-    """Tags visitors may create subtags in: the shared tags and their subtags."""
-    if not visit.share.allow_add_tags:
+    """Tags visitors may create subtags in: the shared tags and their subtags (none while tags
+    are turned off in Settings)."""
+    if not visit.share.allow_add_tags or not installation.current().tags_enabled:
         return set()
     return tag_subtree(visit.share.tags.filter(active=True).values_list("pk", flat=True))
 
