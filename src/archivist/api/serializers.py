@@ -7,6 +7,7 @@ smaller lists (a page of attachments, a tag tree).
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
@@ -138,6 +139,16 @@ class AttachmentSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         ]
         read_only_fields = fields
 
+    _built_fields: dict[str, Any] | None = None
+
+    def get_fields(self) -> dict[str, Any]:
+        """The fields, worked out from the model once per process and copied after that (DRF
+        introspects the model for every serializer: a third of an upload's answer)."""
+        built = type(self)._built_fields
+        if built is None:
+            built = type(self)._built_fields = super().get_fields()
+        return copy.deepcopy(built)
+
     @extend_schema_field(serializers.ChoiceField(choices=ATTACHMENT_KINDS))
     def get_kind(self, attachment: Attachment) -> str:
         return "file" if attachment.is_file else "url"
@@ -183,7 +194,10 @@ class AttachmentSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
 def new_attachment_json(attachment: Attachment) -> dict[str, Any]:
     """A just-stored attachment, without the queries its answer cannot need (it has no tags
     yet and is synced nowhere)."""
-    attachment._prefetched_objects_cache = {"tags": Tag.objects.none()}  # type: ignore[attr-defined]
+    no_tags = Tag.objects.none()
+    no_tags._result_cache = []  # evaluated, as prefetching leaves it: no SQL to compile
+    no_tags._prefetch_done = True
+    attachment._prefetched_objects_cache = {"tags": no_tags}  # type: ignore[attr-defined]
     nothing = cloud_links.LinkableFiles(frozenset({attachment.pk}), frozenset())
     data: dict[str, Any] = AttachmentSerializer(attachment, context={"cloud_linked": nothing}).data
     return data

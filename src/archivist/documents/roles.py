@@ -9,11 +9,26 @@ ADMINISTRATION = "Administration"  # configures rules and sources; reads every f
 PORTAL = "Portal"  # external users: reach only the shares they are given
 
 
+def group_names(user: Any) -> frozenset[str]:
+    """The user's group names, read once per user object — a request's user, so one query
+    however many checks a request makes (as Django caches permissions on the user object)."""
+    cached: frozenset[str] | None = getattr(user, "_archivist_groups", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._archivist_groups = cached
+    return cached
+
+
+def forget_groups(user: Any) -> None:
+    """After changing the groups of this very user object."""
+    user.__dict__.pop("_archivist_groups", None)
+
+
 def is_administrator(user: Any) -> bool:
     return bool(
         user.is_authenticated
         and user.is_active
-        and (user.is_superuser or user.groups.filter(name=ADMINISTRATION).exists())
+        and (user.is_superuser or ADMINISTRATION in group_names(user))
     )
 
 
@@ -21,10 +36,7 @@ def has_file_manager(user: Any) -> bool:
     return bool(
         user.is_authenticated
         and user.is_active
-        and (
-            user.is_superuser
-            or user.groups.filter(name__in=[FILE_MANAGER, ADMINISTRATION]).exists()
-        )
+        and (user.is_superuser or not group_names(user).isdisjoint({FILE_MANAGER, ADMINISTRATION}))
     )
 
 
@@ -33,5 +45,5 @@ def is_portal(user: Any) -> bool:
         user.is_authenticated
         and not user.is_staff
         and not user.is_superuser
-        and user.groups.filter(name=PORTAL).exists()
+        and PORTAL in group_names(user)
     )
