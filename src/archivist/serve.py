@@ -122,6 +122,10 @@ def serve(host: str | None, port: int | None, *, scheduler: bool) -> None:
             # request bodies up to 8 MiB stay in memory (larger ones spool to a file, as the
             # upload views also do): a small upload is not copied through the disk twice
             inbuf_overflow=8 * 1024 * 1024,
+            # read sockets 64 KiB at a time, not waitress's 8 KiB: a 1 MB upload then takes
+            # 16 trips through its event loop instead of 128 (1 ms instead of 2-3 ms, measured
+            # with a bare WSGI app on this machine)
+            recv_bytes=64 * 1024,
         )
     finally:
         if worker is not None:
