@@ -19,6 +19,7 @@ from archivist.api import objects
 from archivist.api.permissions import InternalUser
 from archivist.documents.services.access import folder_access
 from archivist.sync.services import cloud_links
+from archivist.sync.services.scope import file_key, folder_key
 
 __all__ = ["AttachmentInCloudView", "FolderInCloudView"]
 
@@ -64,7 +65,7 @@ class AttachmentInCloudView(APIView):
     )
     def get(self, request: Request, pk: int) -> Any:
         objects.readable_attachment(pk, folder_access(request.user), details=False)
-        return _redirect(f"file:{pk}")
+        return _redirect(file_key(pk))
 
 
 class FolderInCloudView(APIView):
@@ -75,4 +76,4 @@ class FolderInCloudView(APIView):
     )
     def get(self, request: Request, pk: int) -> Any:
         objects.readable_folder(pk, folder_access(request.user))
-        return _redirect(f"folder:{pk}")
+        return _redirect(folder_key(pk))

@@ -14,6 +14,7 @@ from archivist.connectors import CONNECTOR_MODULES, connector_type
 from archivist.connectors.errors import ConnectorError, RateLimited, Transient
 from archivist.sync.models import SyncItem
 from archivist.sync.services.connections import open_connector
+from archivist.sync.services.scope import file_key, folder_key
 
 __all__ = [
     "CloudUnreachable",
@@ -79,7 +80,7 @@ def open_in_cloud(key: str) -> str:
 
 def folder_cloud(folder_id: int) -> FolderCloud | None:
     """The connection a folder is synced to, or None when no copy of it exists yet."""
-    item = _synced(f"folder:{folder_id}")
+    item = _synced(folder_key(folder_id))
     if item is None:
         return None
     kind = item.connection.kind
@@ -95,9 +96,9 @@ class LinkableFiles:
 
     @classmethod
     def among(cls, attachment_ids: list[int]) -> LinkableFiles:
-        keys = [f"file:{pk}" for pk in attachment_ids]
+        keys = [file_key(pk) for pk in attachment_ids]
         rows = SyncItem.objects.filter(key__in=keys).values_list("key", "connection__kind")
-        linkable = {int(key[5:]) for key, kind in rows if _has_web_links(kind)}
+        linkable = {int(key.partition(":")[2]) for key, kind in rows if _has_web_links(kind)}
         return cls(frozenset(attachment_ids), frozenset(linkable))
 
 

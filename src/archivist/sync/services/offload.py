@@ -113,7 +113,7 @@ def _candidates(connection: CloudConnection, cutoff: dt.datetime) -> Iterator[_C
     synced = [row for row in rows if not row[4].startswith("/")]  # cloud-only: a link already
     for start in range(0, len(synced), _IDS_PER_QUERY):
         chunk = {
-            int(key[5:]): (pk, path, etag, revision, size)
+            int(key.partition(":")[2]): (pk, path, etag, revision, size)
             for pk, key, path, etag, revision, size in synced[start : start + _IDS_PER_QUERY]
         }
         holding = Attachment.objects.filter(pk__in=chunk).exclude(blob="")
