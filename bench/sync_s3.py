@@ -8,8 +8,9 @@ sizes between 1 and 100 KB (random, distinct bytes), in a throwaway Archivist ho
    running them, and the process's peak RSS;
 2. a cycle where nothing changed: seconds and the HTTP requests by operation (the goal: no
    HEAD per object, only listings);
-3. memory per tracked item (tracemalloc): the base (`DjangoBaseStore`), the remote observation,
-   the local snapshot and one planner run over them;
+3. memory per tracked item (tracemalloc): the local snapshot, the base (`DjangoBaseStore`, loaded
+   after the local snapshot as a cycle loads them), the remote observation and one planner run
+   over them;
 4. `rclone copy --transfers 16 --checkers 16` of the same files (written to a folder tree) into
    a second bucket of the same server, and the ratio of our files/s to rclone's.
 
@@ -88,8 +89,10 @@ def setup_django() -> None:
     django.setup()
 
 
-def cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
+def cpu_seconds(who: int = resource.RUSAGE_SELF) -> float:
+    """CPU seconds of this process, or (RUSAGE_CHILDREN) of its ended children: the upload
+    senders of a cycle."""
+    usage = resource.getrusage(who)
     return usage.ru_utime + usage.ru_stime
 
 
@@ -257,6 +260,7 @@ def child_sync(as_is: bool, max_rounds: int) -> dict[str, Any]:
     timer.install()
     connection = CloudConnection.objects.get(name="Bench S3")
     rss_before = peak_rss_mb()
+    senders_before = cpu_seconds(resource.RUSAGE_CHILDREN)
     cpu_before, started = cpu_seconds(), time.perf_counter()
     report = run_connection(connection, max_rounds=max_rounds)
     first_seconds = time.perf_counter() - started
@@ -264,6 +268,7 @@ def child_sync(as_is: bool, max_rounds: int) -> dict[str, Any]:
     first = {
         "seconds": first_seconds,
         "cpu": first_cpu,
+        "senders_cpu": cpu_seconds(resource.RUSAGE_CHILDREN) - senders_before,
         "rounds": report.rounds,
         "applied": report.applied,
         "retried": report.retried,
@@ -311,7 +316,7 @@ def memory_per_item(connection: Any) -> dict[str, Any]:
     assert isinstance(connector, RootedConnector)
     options = sync_settings(connector)
     observe(connector)  # warm: botocore's parsers and caches are not per-item memory
-    DjangoBaseStore(connection)
+    DjangoBaseStore(connection, DjangoLocalStore(connection))
     gc.collect()
     tracemalloc.start()
     held: dict[str, int] = {}
@@ -321,12 +326,14 @@ def memory_per_item(connection: Any) -> dict[str, Any]:
         gc.collect()
         held[label] = tracemalloc.get_traced_memory()[0] - start - sum(held.values())
 
-    base = DjangoBaseStore(connection)
+    # in the order of a cycle's `Stores.load`: the base shares strings with the local snapshot
+    # loaded before it (the observation is listed meanwhile, in parallel)
+    local = DjangoLocalStore(connection)
+    mark("local")
+    base = DjangoBaseStore(connection, local)
     mark("base")
     observation = observe(connector)
     mark("observation")
-    local = DjangoLocalStore(connection)
-    mark("local")
     tracemalloc.reset_peak()
     before_plan = tracemalloc.get_traced_memory()[0]
     result = plan(local.items(), observation, base.all(), options)
@@ -355,6 +362,21 @@ def seaweedfs() -> Iterator[Any]:
 
     with seaweedfs_server() as peer:
         yield peer
+
+
+def server_cpu(peer: Any) -> float:
+    """CPU seconds used so far by the `weed` process serving `peer` (read from /proc)."""
+    port = peer.endpoint_url.rsplit(":", 1)[1]
+    for stat in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            command = stat.read_bytes().split(b"\0")
+            if not command[0].endswith(b"weed") or f"-s3.port={port}".encode() not in command:
+                continue
+            fields = (stat.parent / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return float("nan")
 
 
 def rclone_binary() -> str:
@@ -420,6 +442,7 @@ def run_child(
     command = [sys.executable, script, "--child", *arguments]
     if profile:
         spy = ["py-spy", "record", "--rate", "50" if gil else "100", "--format", "raw"]
+        spy += ["--subprocesses", "--threads"]  # the upload senders too
         spy += ["--gil"] if gil else []
         command = [*spy, "-o", profile, "--", *command]
     done = subprocess.run(command, env=env, cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True)
@@ -552,9 +575,12 @@ def report(
         f"{phases['totals'].get('run_claimed', 0):.1f} s {phases['run']}"
     )
     print(f"    of which (prepare and run_claimed's set-up): {parts(first)}")
+    operations = max(first["applied"], 1)
     print(
         f"  CPU of the sync process {first['cpu']:.1f} s "
-        f"({1000 * first['cpu'] / max(first['applied'], 1):.1f} ms per operation)"
+        f"({1000 * first['cpu'] / operations:.1f} ms per operation), of its upload senders "
+        f"{first['senders_cpu']:.1f} s ({1000 * first['senders_cpu'] / operations:.1f} ms per "
+        "operation)"
     )
     print(
         f"  peak RSS {first['peak_rss_mb']:.0f} MB (after Django setup: "
@@ -601,6 +627,10 @@ def report(
     print(
         f"  CPU of rclone {rclone['first_cpu']:.1f} s "
         f"({1000 * rclone['first_cpu'] / files:.1f} ms per file)"
+    )
+    print(
+        f"  CPU of SeaweedFS: {rclone['server_cpu']:.1f} s for rclone's two runs, "
+        f"{ours['server_cpu']:.1f} s for ours (first and no-change cycles, memory)"
     )
     print(
         f"  ours / rclone = {ratio:.2f}   (target ≥ {TARGETS['vs_rclone']}: "
@@ -664,10 +694,14 @@ def main() -> None:
             )
             mode = "as-is" if arguments.as_is else "patched"
             max_rounds = arguments.max_rounds or 100
+            before = server_cpu(peer)
             ours = run_child(
                 ["sync", mode, str(max_rounds)], env, arguments.profile, arguments.profile_gil
             )
+            ours["server_cpu"] = server_cpu(peer) - before
+            before = server_cpu(peer)
             rclone = run_rclone(peer, tree, work)
+            rclone["server_cpu"] = server_cpu(peer) - before
         report(arguments.files, size, prepared, ours, rclone)
         print(f"\nLoad average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         if arguments.profile:

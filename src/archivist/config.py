@@ -89,6 +89,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Operations a worker runs at once (uploads and downloads in parallel).",
     ),
     Setting(
+        "ARCHIVIST_SYNC_PROCESSES",
+        "1",
+        "Child processes that send the uploads of a large sync round (a round of at least 200 "
+        "uploads), each with its share of ARCHIVIST_SYNC_TRANSFERS, so that sending uses another "
+        "core than the worker's bookkeeping. 0 sends every upload from the worker's own threads.",
+    ),
+    Setting(
         "ARCHIVIST_SYNC_KEEP_LOCAL_HOURS",
         "24",
         "Hours Archivist keeps its own copy of a file after syncing it; then, once the cloud "

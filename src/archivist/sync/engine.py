@@ -200,9 +200,7 @@ class Executor:
                 with self._lock:
                     handler(op)
         except Conflict:
-            with self._lock:
-                for path in op.touches:
-                    self.refresh(path)
+            self.refused(op)
             raise
 
     def _item(self, key: str | None) -> LocalItem:
@@ -239,20 +237,36 @@ class Executor:
         self._record(item, entry)
 
     def _upload(self, op: Operation) -> None:
-        with self._lock:
-            item = self._item(op.key)
+        item = self.upload_source(op)
         with self.local.read(item.key) as stream:
             entry = self.connector.upload(
                 op.path, stream, item.size, if_match=op.etag, if_absent=op.etag is None
             )
+        self.uploaded(item, entry)
+
+    def upload_source(self, op: Operation) -> LocalItem:
+        """The local file an upload sends (its first step, for senders outside `apply`)."""
+        with self._lock:
+            return self._item(op.key)
+
+    def uploaded(self, item: LocalItem, entry: Entry) -> None:
+        """Record an upload of `item` that the remote answered with `entry` (its last step)."""
         with self._lock:
             self._observe(entry)
             remote_hash = entry.hashes.get("sha256")
             if entry.size != item.size or (
                 remote_hash and item.sha256 and remote_hash != item.sha256
             ):
-                raise VerificationFailed("the cloud copy differs from what was sent", path=op.path)
+                raise VerificationFailed(
+                    "the cloud copy differs from what was sent", path=entry.path
+                )
             self._record(item, entry)
+
+    def refused(self, op: Operation) -> None:
+        """A write of `op` met a changed remote: look at the paths it touches again."""
+        with self._lock:
+            for path in op.touches:
+                self.refresh(path)
 
     def _move_remote(self, op: Operation) -> None:
         item = self._item(op.key)

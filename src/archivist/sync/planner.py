@@ -134,16 +134,21 @@ class _Planner:
         settings: SyncSettings,
     ):
         self.local, self.remote, self.base, self.settings = local, remote, base, settings
+        # Per-item structures are what a plan costs in memory (a run holds one entry per tracked
+        # item in each): only what cannot be looked up again is kept, and nothing for an item
+        # that stays where it is.
         self.remote_of: dict[str, Entry] = {}
-        self.claimed: set[str] = set()
         self.key_at_path: dict[str, str] = {}
+        self.adopted: set[str] = set()
+        """Remote paths taken by a link or compare (claimed without a base item)."""
         self.desired: dict[str, str] = {}
+        """Where an in-scope item belongs, when that is not its matched remote path."""
         self.links: dict[str, Entry] = {}
         self.compare: dict[str, Entry] = {}
         self.ops: list[Operation] = []
         self.warnings: list[str] = []
         self.deletes = 0
-        self._scope: dict[str, bool] = {}  # key → in scope (see `_in_scope`)
+        self._scope: dict[str, bool] = {}  # folder key → in scope (see `_in_scope`)
         self.children: dict[str, list[str]] = defaultdict(list)
         for path in remote:
             if path:
@@ -162,7 +167,7 @@ class _Planner:
             if key in self.remote_of or item.etag is None:
                 continue
             found = self.remote.get(item.path)
-            if found is None or found.path in self.claimed:
+            if found is None or found.path in self.key_at_path:
                 continue
             if found.is_folder != (item.kind is Kind.FOLDER):
                 continue
@@ -173,8 +178,10 @@ class _Planner:
 
     def _claim(self, key: str, entry: Entry) -> None:
         self.remote_of[key] = entry
-        self.claimed.add(entry.path)
         self.key_at_path[entry.path] = key
+
+    def _claimed(self, path: str) -> bool:
+        return path in self.key_at_path or path in self.adopted
 
     # --- desired remote paths --------------------------------------------------------------
 
@@ -197,6 +204,8 @@ class _Planner:
                 break
             chain.append(current)
             current = item.parent
+        if chain and self.local[key].kind is Kind.FILE:
+            del chain[0]  # only folders are asked again (as parents): no entry per file
         for walked in chain:  # each below the next: all share the answer
             self._scope[walked] = answer
         return answer
@@ -221,7 +230,7 @@ class _Planner:
         pending: list[str | None] = [None]
         while pending:
             parent = pending.pop()
-            folder_path = "" if parent is None else self.desired[parent]
+            folder_path = "" if parent is None else self._target(parent)
             self._name_children(folder_path, by_parent.get(parent, []))
             pending.extend(
                 child.key for child in by_parent.get(parent, []) if child.kind is Kind.FOLDER
@@ -262,7 +271,7 @@ class _Planner:
                 return True
             holder = self.key_at_path.get(path)
             if holder is None:
-                if path in self.claimed:
+                if path in self.adopted:
                     return False
                 entry = self.remote[path]
                 if self._may_link(item, entry):
@@ -285,12 +294,18 @@ class _Planner:
                 candidate = _numbered(wanted, number)
             folded = self._fold(candidate)
             used.add(folded)
-            self.desired[item.key] = join_path(folder_path, candidate)
+            if kept is None or candidate != kept:  # else the item stays at its remote path
+                self.desired[item.key] = join_path(folder_path, candidate)
             path = occupied.get(folded)
             if path is not None and self.key_at_path.get(path) is None:
                 if item.key not in self.compare:
                     self.links[item.key] = self.remote[path]
-                self.claimed.add(path)
+                self.adopted.add(path)
+
+    def _target(self, key: str) -> str:
+        """The remote path an in-scope item belongs at (after `_place`)."""
+        path = self.desired.get(key)
+        return self.remote_of[key].path if path is None else path
 
     def _may_be_same(self, item: LocalItem, entry: Entry) -> bool:
         """Same size, but the remote gives no SHA-256 to tell: read it to find out (an upload
@@ -377,7 +392,7 @@ class _Planner:
             self._emit(OpKind.FORGET, key, seen.path, reason="changed in the cloud: re-import")
 
     def _create(self, item: LocalItem) -> None:
-        path = self.desired[item.key]
+        path = self._target(item.key)
         if item.key in self.compare:
             self._emit(OpKind.COMPARE, item.key, path, etag=self.compare[item.key].etag)
         elif item.key in self.links:
@@ -388,7 +403,7 @@ class _Planner:
             self._emit(OpKind.UPLOAD, item.key, path)
 
     def _restore(self, item: LocalItem, known: BaseItem) -> None:
-        path = self.desired[item.key]
+        path = self._target(item.key)
         if item.key in self.compare:
             self._emit(OpKind.COMPARE, item.key, path, etag=self.compare[item.key].etag)
             return
@@ -415,7 +430,7 @@ class _Planner:
             self._emit(OpKind.ARCHIVE_LOCAL, item.key, known.path, reason="lost in the cloud")
 
     def _update(self, item: LocalItem, known: BaseItem, seen: Entry) -> None:
-        path = self.desired[item.key]
+        path = self._target(item.key)
         moved_here = (item.parent, item.name) != (known.parent, known.name)
         remote_parent = parent_path(seen.path)
         remote_parent_key = self.key_at_path.get(remote_parent) if remote_parent else None
@@ -443,7 +458,7 @@ class _Planner:
             ):
                 parent = target_parent.key
                 self._emit(OpKind.MOVE_LOCAL, item.key, seen.path, parent=parent, name=seen.name)
-            elif remote_parent and remote_parent not in self.claimed and follow:
+            elif remote_parent and not self._claimed(remote_parent) and follow:
                 return  # moved into a new cloud folder: imported first, followed next round
             elif seen.path == path:
                 self._emit(OpKind.LINK, item.key, path, etag=seen.etag)
@@ -487,9 +502,7 @@ class _Planner:
             self._emit(kind, item.key, seen.path, etag=seen.etag)
 
     def _imports(self) -> None:
-        for path in sorted(self.remote):
-            if path in self.claimed or not path:
-                continue
+        for path in sorted(path for path in self.remote if path and not self._claimed(path)):
             parent = parent_path(path)
             parent_key = self.key_at_path.get(parent) if parent else None
             if parent_key is None or self.local.get(parent_key) is None:
@@ -561,8 +574,12 @@ class _Planner:
             raise RemoteLooksEmpty(synced)
         self._match()
         self._place()
-        for key in sorted(set(self.local) | set(self.base)):
+        keys = [key for key in self.base if key not in self.local]  # a list: sets cost more
+        keys.extend(self.local)
+        keys.sort()
+        for key in keys:
             self._decide(key)
+        del keys
         self._imports()
         limit = max(self.settings.max_delete_floor, int(self.settings.max_delete_ratio * synced))
         if self.deletes > limit and not self.settings.force_deletes:

@@ -37,16 +37,29 @@ __all__ = [
     "BlobTooLarge",
     "LocalBlobStore",
     "StoredBlob",
+    "blob_store_for",
     "blob_store_from_settings",
+    "blob_store_setting",
     "default_store",
 ]
 
 
 def blob_store_from_settings() -> BlobStore:
     """The store `settings.BLOB_STORE` names; ValueError (naming the setting) if malformed."""
-    value = str(getattr(settings, "BLOB_STORE", "local") or "local").strip()
+    return blob_store_for(*blob_store_setting())
+
+
+def blob_store_setting() -> tuple[str, str]:
+    """`settings.BLOB_STORE` and `settings.BLOB_ROOT`: what `blob_store_for` takes (a process
+    without Django's settings, such as a sync sender, opens the same store from them)."""
+    return str(getattr(settings, "BLOB_STORE", "local") or "local"), str(settings.BLOB_ROOT)
+
+
+def blob_store_for(value: str, root: str) -> BlobStore:
+    """The store a `BLOB_STORE` value names (`root` is the local store's folder)."""
+    value = value.strip() or "local"
     if value == "local":
-        return LocalBlobStore(Path(settings.BLOB_ROOT))
+        return LocalBlobStore(Path(root))
     if value.startswith("s3://"):
         return _s3_store(value)
     raise ValueError(f"{SETTING} must be 'local' or an s3://bucket/prefix URL, got {value!r}")

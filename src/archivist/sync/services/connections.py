@@ -23,7 +23,14 @@ from archivist.connectors.options import OptionError, parse_options
 from archivist.connectors.rooted import RootedConnector
 from archivist.sync.models import CloudConnection
 
-__all__ = ["configure", "open_connector", "secret_names", "secrets_cipher", "stored_secret_names"]
+__all__ = [
+    "configure",
+    "connector_options",
+    "open_connector",
+    "secret_names",
+    "secrets_cipher",
+    "stored_secret_names",
+]
 
 
 def secrets_cipher() -> Fernet:
@@ -77,5 +84,10 @@ def _secrets(connection: CloudConnection) -> dict[str, Any]:
 def open_connector(connection: CloudConnection) -> RootedConnector:
     """The connector for `connection`, rooted in its root folder (created when missing)."""
     kind = connector_type(connection.kind)
-    inner = kind.connect({**connection.options, **_secrets(connection)})
+    inner = kind.connect(connector_options(connection))
     return RootedConnector(inner, connection.root_folder)
+
+
+def connector_options(connection: CloudConnection) -> dict[str, Any]:
+    """The options `connection`'s connector opens with, secrets decrypted (never to be shown)."""
+    return {**connection.options, **_secrets(connection)}

@@ -28,6 +28,7 @@ from archivist.sync.services.queue import (
     run_claimed,
     worker_name,
 )
+from archivist.sync.services.senders import Senders
 
 __all__ = ["CycleReport", "log", "run_connection"]
 
@@ -110,31 +111,38 @@ def _rounds(
         observation = observe_remote(connection, connector)
     finally:
         stores = stores_loaded()
-    while report.rounds < max_rounds:
-        prepared, observation = prepare(
-            connection,
-            connector,
-            force_deletes=force_deletes,
-            observation=observation,
-            stores=stores,
-        )
-        rows = claim(worker, CLAIM_BATCH, connection=connection)
-        if not rows:
-            waiting = SyncOperation.objects.filter(connection=connection, state__in=OPEN)
-            report.converged = prepared.planned == prepared.deferred == 0 and not waiting.exists()
-            if report.rounds:
-                remember(connection, observation)  # as the cycle leaves it
-            return
-        report.rounds += 1
-        settled = run_claimed(
-            rows, observations={connection.pk: observation}, stores={connection.pk: stores}
-        )
-        report.applied += settled.done
-        report.retried += settled.retried
-        report.failed += settled.failed
-        report.replanned += settled.replanned
-        if settled.paused:
-            return
+    with Senders(connection) as senders:
+        while report.rounds < max_rounds:
+            prepared, observation = prepare(
+                connection,
+                connector,
+                force_deletes=force_deletes,
+                observation=observation,
+                stores=stores,
+            )
+            rows = claim(worker, CLAIM_BATCH, connection=connection)
+            if not rows:
+                waiting = SyncOperation.objects.filter(connection=connection, state__in=OPEN)
+                report.converged = (
+                    prepared.planned == prepared.deferred == 0 and not waiting.exists()
+                )
+                if report.rounds:
+                    remember(connection, observation)  # as the cycle leaves it
+                return
+            report.rounds += 1
+            settled = run_claimed(
+                rows,
+                observations={connection.pk: observation},
+                stores={connection.pk: stores},
+                connectors={connection.pk: connector},
+                senders=senders,
+            )
+            report.applied += settled.done
+            report.retried += settled.retried
+            report.failed += settled.failed
+            report.replanned += settled.replanned
+            if settled.paused:
+                return
 
 
 def scheduled_sync() -> dict[str, str] | None:

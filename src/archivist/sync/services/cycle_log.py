@@ -16,6 +16,7 @@ from archivist.sync.models import (
     RemoteEntry,
     SyncLog,
 )
+from archivist.sync.services.bulk import insert_rows
 
 __all__ = ["critical", "log", "remember"]
 
@@ -36,9 +37,20 @@ def log(
 Fingerprint = tuple[bool, int, str, str, dict[str, str]]
 
 
-def fingerprint(entry: Entry) -> Fingerprint:
-    """What a stored observation row must match to be kept (the time alone is not compared)."""
-    return (entry.is_folder, entry.size, entry.id or "", entry.etag or "", dict(entry.hashes))
+def still_stored(stored: Fingerprint | None, entry: Entry) -> bool:
+    """A stored observation row is kept when it is the same version of the item: same kind,
+    size, id and ETag, and every hash the entry gives. The time is not compared, and hashes the
+    row has beyond the entry's are kept (an upload's answer gives the SHA-256 that later
+    listings of the same version omit)."""
+    if stored is None:
+        return False
+    is_folder, size, remote_id, etag, hashes = stored
+    return (is_folder, size, remote_id, etag) == (
+        entry.is_folder,
+        entry.size,
+        entry.id or "",
+        entry.etag or "",
+    ) and all(hashes.get(name) == digest for name, digest in entry.hashes.items())
 
 
 def stored_fingerprints(connection: CloudConnection) -> dict[str, Fingerprint]:
@@ -55,7 +67,7 @@ def remember(connection: CloudConnection, seen: Mapping[str, Entry]) -> None:
     """Persist the observation `seen` (the next run compares against it), writing only the rows
     that differ from the stored ones."""
     stored = stored_fingerprints(connection)
-    changed = [entry for path, entry in seen.items() if stored.get(path) != fingerprint(entry)]
+    changed = [entry for path, entry in seen.items() if not still_stored(stored.get(path), entry)]
     stale = [path for path in stored if path not in seen] + [
         entry.path for entry in changed if entry.path in stored
     ]
@@ -64,22 +76,26 @@ def remember(connection: CloudConnection, seen: Mapping[str, Entry]) -> None:
             RemoteEntry.objects.filter(
                 connection=connection, path__in=stale[start : start + 500]
             ).delete()
-        RemoteEntry.objects.bulk_create(
-            [_row(connection, entry) for entry in changed], batch_size=2000
+        insert_rows(
+            RemoteEntry,
+            _COLUMNS,
+            (
+                (
+                    connection.pk,
+                    entry.path,
+                    entry.is_folder,
+                    entry.size,
+                    entry.id or "",
+                    entry.etag or "",
+                    dict(entry.hashes),
+                    entry.modified,
+                )
+                for entry in changed
+            ),
         )
 
 
-def _row(connection: CloudConnection, entry: Entry) -> RemoteEntry:
-    return RemoteEntry(
-        connection=connection,
-        path=entry.path,
-        is_folder=entry.is_folder,
-        size=entry.size,
-        remote_id=entry.id or "",
-        etag=entry.etag or "",
-        hashes=dict(entry.hashes),
-        modified=entry.modified,
-    )
+_COLUMNS = ("connection", "path", "is_folder", "size", "remote_id", "etag", "hashes", "modified")
 
 
 def critical(connection: CloudConnection, message: str) -> None:

@@ -44,10 +44,12 @@ from archivist.sync.models import (
 )
 from archivist.sync.operations import Operation, OpKind
 from archivist.sync.planner import plan
+from archivist.sync.services.bulk import insert_rows
 from archivist.sync.services.connections import open_connector
 from archivist.sync.services.cycle_log import critical, log, remember
+from archivist.sync.services.senders import Failure, Job, Senders
 from archivist.sync.services.stores import DjangoBaseStore, DjangoLocalStore
-from archivist.sync.state import DEFAULT_NON_SYNCED_MIMETYPES, SyncSettings
+from archivist.sync.state import DEFAULT_NON_SYNCED_MIMETYPES, LocalItem, SyncSettings
 
 __all__ = [
     "LeaseKeeper",
@@ -92,7 +94,8 @@ class Stores:
 
     @classmethod
     def load(cls, connection: CloudConnection) -> Stores:
-        return cls(DjangoLocalStore(connection), DjangoBaseStore(connection))
+        local = DjangoLocalStore(connection)
+        return cls(local, DjangoBaseStore(connection, local))
 
 
 @dataclass
@@ -182,28 +185,54 @@ def prepare(
             result.failed += 1
             continue
         rows.append(
-            SyncOperation(
-                connection=connection,
-                kind=op.kind.value,
-                item=item,
-                key=op.key or "",
-                path=op.path,
-                target=op.target,
-                etag=op.etag,
-                parent=op.parent,
-                name=op.name,
-                reverse=op.reverse,
-                reason=op.reason[:255],
-                priority=op.kind.priority,
-                depth=op.path.count("/"),
-                next_attempt_at=now,
+            (
+                connection.pk,
+                op.kind.value,
+                item,
+                op.key or "",
+                op.path,
+                op.target,
+                op.etag,
+                op.parent,
+                op.name,
+                op.reverse,
+                op.reason[:255],
+                op.kind.priority,
+                op.path.count("/"),
+                "pending",  # OperationState.PENDING
+                0,
+                now,
+                "",
+                "",
             )
         )
-    SyncOperation.objects.bulk_create(rows, batch_size=1000)
+    insert_rows(SyncOperation, _OPERATION_COLUMNS, rows)
     result.planned = len(rows)
     for warning in current.warnings:
         log(connection, LogLevel.WARNING, warning)
     return result, observation
+
+
+_OPERATION_COLUMNS = (
+    "connection",
+    "kind",
+    "item",
+    "key",
+    "path",
+    "target",
+    "etag",
+    "parent",
+    "name",
+    "reverse",
+    "reason",
+    "priority",
+    "depth",
+    "state",
+    "attempts",
+    "next_attempt_at",
+    "worker",
+    "last_error",
+)
 
 
 def release_dead_workers() -> int:
@@ -298,13 +327,18 @@ class _Context:
     connector: RootedConnector
     base: DjangoBaseStore
     executor: Executor
+    owned: bool
+    """The connector was opened for these rows (and is closed after them)."""
 
 
 def _context(
-    connection: CloudConnection, observation: Mapping[str, Entry] | None, stores: Stores | None
+    connection: CloudConnection,
+    observation: Mapping[str, Entry] | None,
+    stores: Stores | None,
+    connector: RootedConnector | None,
 ) -> _Context:
-    connector = open_connector(connection)
-    assert isinstance(connector, RootedConnector)
+    owned = connector is None
+    connector = connector or open_connector(connection)
     if observation is None:
         observation = _remembered(connection)
     stores = stores or Stores.load(connection)
@@ -312,7 +346,7 @@ def _context(
     # the caller's observation is updated in place: its next round plans on current facts
     shared = observation if isinstance(observation, dict) else dict(observation)
     executor = Executor(connector, local, base, shared)
-    return _Context(connection, connector, base, executor)
+    return _Context(connection, connector, base, executor, owned)
 
 
 @dataclass
@@ -329,9 +363,13 @@ def run_claimed(
     *,
     observations: Mapping[int, Mapping[str, Entry]] | None = None,
     stores: Mapping[int, Stores] | None = None,
+    connectors: Mapping[int, RootedConnector] | None = None,
+    senders: Senders | None = None,
 ) -> Settled:
     """Perform the claimed rows (in parallel) and settle each one. A connection's current
-    observation and stores may be given (by id); else they are loaded."""
+    observation, stores and open connector (left open) may be given (by id); else they are
+    loaded. With `senders` (of the rows' one connection), a large batch's uploads are sent by
+    its child processes."""
     rows = list(rows)
     contexts: dict[int, _Context] = {}
     settled = Settled()
@@ -341,68 +379,164 @@ def run_claimed(
             seen = (observations or {}).get(row.connection_id)
             try:
                 contexts[row.connection_id] = _context(
-                    row.connection, seen, (stores or {}).get(row.connection_id)
+                    row.connection,
+                    seen,
+                    (stores or {}).get(row.connection_id),
+                    (connectors or {}).get(row.connection_id),
                 )
             except ConnectorError as error:
                 _settle(row, error, settled, lock)
     runnable = [row for row in rows if row.connection_id in contexts]
-    pending = queue.SimpleQueue[SyncOperation]()
-    for row in runnable:
-        pending.put(row)
-
-    def perform(row: SyncOperation) -> None:
-        context = contexts[row.connection_id]
-        try:
-            context.executor.apply(_operation(row))
-        except ConnectorError as error:
-            _settle(row, error, settled, lock)
-        else:
-            # done: recorded with the base it changed, in the next flush
-            context.base.finish_with(row.pk)
-            with lock:
-                settled.done += 1
-        if context.base.due:
-            context.base.flush()  # outside the executor's lock: transfers go on meanwhile
-
-    crashed: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            while not crashed:
-                try:
-                    row = pending.get_nowait()
-                except queue.Empty:
-                    return
-                perform(row)
-        except BaseException as error:  # noqa: BLE001 (re-raised in the caller: a defect stops all)
-            crashed.append(error)
-        finally:
-            if threading.current_thread() is not threading.main_thread():
-                db_connection.close()  # one database connection per worker thread
-
-    workers = max(1, min(settings.SYNC_TRANSFERS, len(runnable)))
+    sent: dict[int, tuple[SyncOperation, Operation, LocalItem]] = {}
+    if senders is not None:
+        sent = _sendable(runnable, contexts, senders)
+        runnable = [row for row in runnable if row.pk not in sent]
     keeper = LeaseKeeper(rows)
     keeper.start()
     try:
-        if workers == 1:
-            work()
-        else:
-            threads = [
-                threading.Thread(target=work, name=f"archivist-sync-{n}") for n in range(workers)
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-        if crashed:
-            raise crashed[0]
+        threads = _Threads(runnable, contexts, settled, lock, inline=not sent)
+        threads.start()
+        if sent:
+            assert senders is not None
+            unsent = _settle_sent(sent, contexts, senders, settled, lock)
+            threads.join()
+            threads = _Threads(unsent, contexts, settled, lock)  # a child died: send them here
+            threads.start()
+        threads.join()
     finally:
         keeper.stop()
         for context in contexts.values():
             context.base.flush()
-            context.connector.close()
+            if context.owned:
+                context.connector.close()
         close_old_connections()
     return settled
+
+
+def _perform(row: SyncOperation, context: _Context, settled: Settled, lock: threading.Lock) -> None:
+    try:
+        context.executor.apply(_operation(row))
+    except ConnectorError as error:
+        _settle(row, error, settled, lock)
+    else:
+        _done(row, context, settled, lock)
+
+
+def _done(row: SyncOperation, context: _Context, settled: Settled, lock: threading.Lock) -> None:
+    # recorded with the base it changed, in the next flush
+    context.base.finish_with(row.pk)
+    with lock:
+        settled.done += 1
+    if context.base.due:
+        context.base.flush()  # outside the executor's lock: transfers go on meanwhile
+
+
+class _Threads:
+    """Rows performed by up to `ARCHIVIST_SYNC_TRANSFERS` threads of this process."""
+
+    def __init__(
+        self,
+        rows: list[SyncOperation],
+        contexts: Mapping[int, _Context],
+        settled: Settled,
+        lock: threading.Lock,
+        *,
+        inline: bool = True,
+    ):
+        self.pending = queue.SimpleQueue[SyncOperation]()
+        for row in rows:
+            self.pending.put(row)
+        self.contexts, self.settled, self.lock = contexts, settled, lock
+        self.crashed: list[BaseException] = []
+        count = min(settings.SYNC_TRANSFERS, len(rows))
+        # one row at most (and `inline`): performed by `start` in the calling thread
+        self.inline = inline and count <= 1
+        self.threads = [
+            threading.Thread(target=self._work, name=f"archivist-sync-{n}") for n in range(count)
+        ]
+
+    def start(self) -> None:
+        if self.inline:
+            self._work()
+            return
+        for thread in self.threads:
+            thread.start()
+
+    def join(self) -> None:
+        """Wait for every row; a defect in any thread is raised here (it stops them all)."""
+        for thread in [] if self.inline else self.threads:
+            thread.join()
+        if self.crashed:
+            raise self.crashed[0]
+
+    def _work(self) -> None:
+        try:
+            while not self.crashed:
+                try:
+                    row = self.pending.get_nowait()
+                except queue.Empty:
+                    return
+                _perform(row, self.contexts[row.connection_id], self.settled, self.lock)
+        except BaseException as error:  # noqa: BLE001 (re-raised by join: a defect stops all)
+            self.crashed.append(error)
+        finally:
+            if not self.inline:
+                db_connection.close()  # one database connection per worker thread
+
+
+def _sendable(
+    rows: list[SyncOperation], contexts: Mapping[int, _Context], senders: Senders
+) -> dict[int, tuple[SyncOperation, Operation, LocalItem]]:
+    """The uploads of `rows` that the child processes can send (by row id): files whose bytes
+    are in the blob store, when there are enough of them."""
+    uploads = [row for row in rows if row.kind == OpKind.UPLOAD.value]
+    if not senders.wanted(len(uploads)):
+        return {}
+    chosen = {}
+    for row in uploads:
+        if row.connection_id != senders.connection.pk:
+            continue
+        operation = _operation(row)
+        try:
+            item = contexts[row.connection_id].executor.upload_source(operation)
+        except ConnectorError:
+            continue  # the threads settle it
+        if item.has_content and item.sha256:
+            chosen[row.pk] = (row, operation, item)
+    return chosen
+
+
+def _settle_sent(
+    sent: Mapping[int, tuple[SyncOperation, Operation, LocalItem]],
+    contexts: Mapping[int, _Context],
+    senders: Senders,
+    settled: Settled,
+    lock: threading.Lock,
+) -> list[SyncOperation]:
+    """Record or settle each upload as its child answers; returns the rows left unsent."""
+    jobs = [
+        Job(row.pk, op.path, item.sha256 or "", item.size, op.etag, op.etag is None)
+        for row, op, item in sent.values()
+    ]
+    unsent = []
+    for job, outcome in senders.send(jobs):
+        row, op, item = sent[job.row]
+        context = contexts[row.connection_id]
+        if outcome is None:
+            unsent.append(row)
+            continue
+        try:
+            if isinstance(outcome, Failure):
+                raise outcome.error()
+            context.executor.uploaded(item, outcome)
+        except Conflict as error:
+            context.executor.refused(op)
+            _settle(row, error, settled, lock)
+        except ConnectorError as error:
+            _settle(row, error, settled, lock)
+        else:
+            _done(row, context, settled, lock)
+    return unsent
 
 
 class LeaseKeeper(threading.Thread):

@@ -75,35 +75,37 @@ def local_items(connection: CloudConnection) -> dict[str, LocalItem]:
     items: dict[str, LocalItem] = {}
     folder_synced: dict[int, bool] = {}
     rows = list(folders)
-    ids = {row[0] for row in rows}
+    keys = {row[0]: folder_key(row[0]) for row in rows}  # one string, also as every parent
     for folder_id, parent_id, name, kind, active in rows:
         synced = folder_id in mine and active and not reset
         folder_synced[folder_id] = synced
-        parent = folder_key(parent_id) if parent_id in ids else None
-        items[folder_key(folder_id)] = LocalItem(
-            key=folder_key(folder_id),
+        key = keys[folder_id]
+        items[key] = LocalItem(
+            key=key,
             kind=Kind.FOLDER,
-            parent=parent,
+            parent=keys.get(parent_id) if parent_id is not None else None,
             name=name,
             automatic=kind != FolderKind.MANUAL,
             synced=synced,
         )
-    attachments = Attachment.objects.filter(folder_id__in=ids).values_list(
+    attachments = Attachment.objects.filter(folder_id__in=list(keys)).values_list(
         "id", "folder_id", "name", "blob", "url", "size", "mimetype"
     )
+    mimetypes: dict[str, str] = {}  # a few, each shared by many files
     for attachment_id, folder_id, name, blob, url, size, mimetype in attachments:
-        key = file_key(attachment_id)
         if not blob and attachment_id not in known_files:
             continue  # a web link: nothing to sync
+        key = file_key(attachment_id)
+        digest = blob or None
         items[key] = LocalItem(
             key=key,
             kind=Kind.FILE,
-            parent=folder_key(folder_id),
+            parent=keys[folder_id],
             name=name,
-            revision=blob or url,
+            revision=digest or url,
             size=size,
-            sha256=blob or None,
-            mimetype=mimetype,
+            sha256=digest,
+            mimetype=mimetypes.setdefault(mimetype, mimetype),
             has_content=bool(blob),
             synced=folder_synced.get(folder_id, False),
         )

@@ -7,6 +7,7 @@ import sys
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from types import MappingProxyType
 from typing import BinaryIO
 from urllib.parse import quote
 
@@ -21,6 +22,7 @@ from archivist.documents.services.folder_tree import Place
 from archivist.documents.services.folders import clean_folder_name
 from archivist.sync.engine import MemoryBase
 from archivist.sync.models import CloudConnection, OperationState, SyncItem, SyncOperation
+from archivist.sync.services.bulk import insert_rows
 from archivist.sync.services.scope import file_key, folder_key, local_items
 from archivist.sync.state import BaseItem, Kind, LocalItem
 
@@ -158,16 +160,26 @@ class DjangoBaseStore(MemoryBase):
 
     FLUSH_EVERY = 500
 
-    def __init__(self, connection: CloudConnection):
+    def __init__(self, connection: CloudConnection, local: DjangoLocalStore | None = None):
+        """The connection's base; with its `local` store (loaded first), equal strings are
+        shared with it."""
         super().__init__()
         self.connection = connection
         self._dirty: dict[str, BaseItem | None] = {}
         self._finished: list[int] = []
         self._pending_lock = threading.Lock()
         self._flush_lock = threading.Lock()
-        rows = SyncItem.objects.filter(connection=connection).values_list(*_COLUMNS)
+        rows = SyncItem.objects.filter(connection=connection).values_list(*_COLUMNS[1:])
         intern = sys.intern  # a few hundred parents, each shared by all its children
+        # A synced item's key, name and revision (a blob digest) equal its local item's: the
+        # base holds the local snapshot's strings instead of copies (memory per item).
+        twins: Mapping[str, LocalItem] = local.snapshot if local is not None else {}
         for key, kind, parent, name, path, remote_id, etag, revision, size, sha256 in rows:
+            twin = twins.get(key)
+            if twin is not None:
+                key = twin.key
+                name = twin.name if name == twin.name else name
+                revision = twin.revision if revision == twin.revision else revision
             self.items_by_key[key] = BaseItem(
                 key=key,
                 kind=Kind(kind),
@@ -180,6 +192,11 @@ class DjangoBaseStore(MemoryBase):
                 size=size,
                 sha256=(revision if sha256 == revision else sha256) or None,
             )
+
+    def all(self) -> Mapping[str, BaseItem]:
+        # a view, not a copy (a copy is one more entry per item while planning): a plan runs
+        # between the rounds that change the base, never during one
+        return MappingProxyType(self.items_by_key)
 
     def _changed(self, key: str) -> None:
         with self._pending_lock:
@@ -229,12 +246,13 @@ class DjangoBaseStore(MemoryBase):
             upserts = [self._row(item) for item in dirty.values() if item is not None]
             gone = [key for key, item in dirty.items() if item is None]
             with transaction.atomic():
-                SyncItem.objects.bulk_create(
+                insert_rows(
+                    SyncItem,
+                    _COLUMNS,
                     upserts,
-                    batch_size=500,
-                    update_conflicts=True,
-                    unique_fields=["connection", "key"],
-                    update_fields=[c for c in _COLUMNS if c != "key"] + ["synced_at"],
+                    conflict=("connection", "key"),
+                    update=_COLUMNS[2:],
+                    batch=500,
                 )
                 for start in range(0, len(gone), 500):
                     SyncItem.objects.filter(
@@ -245,23 +263,24 @@ class DjangoBaseStore(MemoryBase):
                         state=OperationState.DONE, last_error="", lease_until=None, worker=""
                     )
 
-    def _row(self, item: BaseItem) -> SyncItem:
-        return SyncItem(
-            connection=self.connection,
-            key=item.key,
-            kind=item.kind.value,
-            parent=item.parent or "",
-            name=item.name[:255],
-            path=item.path,
-            remote_id=item.remote_id or "",
-            etag=item.etag,
-            revision=item.revision,
-            size=item.size,
-            sha256=item.sha256 or "",
+    def _row(self, item: BaseItem) -> tuple[object, ...]:
+        return (
+            self.connection.pk,
+            item.key,
+            item.kind.value,
+            item.parent or "",
+            item.name[:255],
+            item.path,
+            item.remote_id or "",
+            item.etag,
+            item.revision,
+            item.size,
+            item.sha256 or "",
         )
 
 
 _COLUMNS = (
+    "connection",
     "key",
     "kind",
     "parent",
