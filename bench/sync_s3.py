@@ -195,9 +195,10 @@ class RequestCounter:
         with self._lock:
             self.counts[f"{request.method} {event_name.rsplit('.', 1)[-1]}"] += 1
 
-    def _count_direct(self, url: str) -> None:
+    def _count_direct(self, operation: str, url: str) -> None:
+        method = "PUT" if operation == "PutObject" else "GET"
         with self._lock:
-            self.counts["PUT PutObject (direct)"] += 1
+            self.counts[f"{method} {operation} (direct)"] += 1
 
     def take(self) -> dict[str, int]:
         with self._lock:

@@ -111,8 +111,8 @@ def recorded_calls(connector: S3Connector) -> Iterator[list[str]]:
     def record(model: Any, **_: Any) -> None:
         names.append(model.name)
 
-    def record_direct(url: str) -> None:
-        names.append("PutObject")
+    def record_direct(operation: str, url: str) -> None:
+        names.append(operation)
 
     connector.client.meta.events.register("before-call.s3", record)
     if connector.direct is not None:

@@ -1,5 +1,6 @@
-"""The direct PUT of small uploads: signed requests a real S3 server accepts (the contract suite
-runs every small upload through it on moto and SeaweedFS), retries of throttling and 5xx, errors
+"""The direct PUT of small uploads and the direct listing: signed requests a real S3 server
+accepts (the contract suite runs every small upload and listing through them on moto and
+SeaweedFS), listings read exactly as botocore reads them, retries of throttling and 5xx, errors
 shaped as botocore's, and botocore sending instead where the direct path would differ."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 import threading
+import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -19,7 +21,8 @@ from archivist.connectors.errors import RateLimited
 from archivist.connectors.s3 import S3Connector
 from archivist.connectors.s3.config import S3Settings
 from archivist.connectors.s3.direct import DirectPut
-from tests.peers.s3 import moto_server
+from tests.peers.s3 import S3Peer, moto_server, s3_server  # noqa: F401 (a session fixture)
+from tests.peers.seaweedfs import seaweedfs  # noqa: F401 (a session fixture)
 
 
 class Scripted(BaseHTTPRequestHandler):
@@ -35,6 +38,14 @@ class Scripted(BaseHTTPRequestHandler):
         self.send_response(status)
         if status < 300:
             self.send_header("ETag", f'"{hashlib.md5(body).hexdigest()}"')
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def do_GET(self) -> None:
+        self.received.append((self.path, dict(self.headers.items()), b""))
+        status, answer = self.script.pop(0)
+        self.send_response(status)
         self.send_header("Content-Length", str(len(answer)))
         self.end_headers()
         self.wfile.write(answer)
@@ -143,3 +154,51 @@ def test_botocore_sends_when_a_proxy_is_configured_or_keys_are_unknown(monkeypat
         keyless = S3Connector(S3Settings(bucket=peer.bucket, endpoint_url=peer.endpoint_url))
         assert keyless.direct is None
         keyless.close()
+
+
+TRICKY = ["a+b.txt", "100% sure.txt", "two  spaces/ü é.txt", "amp&er=1?.txt", "<t> &amp; \"q\".txt"]
+
+
+@pytest.mark.parametrize("peer_name", ["s3_server", "seaweedfs"])
+def test_listings_read_every_name_as_botocore_does(peer_name, request):
+    peer: S3Peer = request.getfixturevalue(peer_name)
+    prefix = f"listing-{uuid.uuid4().hex[:8]}"
+    settings = S3Settings(
+        bucket=peer.bucket,
+        prefix=prefix,
+        endpoint_url=peer.endpoint_url,
+        path_style=True,
+        access_key=peer.access_key_id,
+        secret_key=peer.secret_access_key,
+    )
+    connector = S3Connector(settings)
+    connector.list_page_size = 2  # pages of two keys: the continuation tokens are used
+    for name in TRICKY:
+        connector.upload(name, io.BytesIO(name.encode()), len(name.encode()))
+    assert connector.direct is not None
+    pages: list[str] = []
+    connector.direct.listeners.append(lambda operation, url: pages.append(operation))
+
+    listed = {entry.path: entry for entry in connector.list_tree()}
+
+    assert {path for path, entry in listed.items() if not entry.is_folder} == set(TRICKY)
+    assert pages.count("ListObjectsV2") >= 3, "paged, and sent directly"
+    client = peer.client()
+    botocore_pages = client.get_paginator("list_objects_v2").paginate(
+        Bucket=peer.bucket, Prefix=f"{prefix}/"
+    )
+    for item in (item for page in botocore_pages for item in page["Contents"]):
+        entry = listed[item["Key"].removeprefix(f"{prefix}/")]
+        assert entry.size == item["Size"] and entry.etag == item["ETag"].strip('"')
+        assert entry.modified == item["LastModified"].replace(microsecond=0)
+    connector.close()
+
+
+def test_a_garbled_listing_is_an_http_client_error(scripted, monkeypatch):
+    base, server = scripted
+    monkeypatch.setattr("archivist.connectors.s3.direct.random.uniform", lambda a, b: 0)
+    server.script[:] = [(200, b"<ListBucketResult><Contents><Key>a")]
+    with pytest.raises(HTTPClientError):
+        direct(base, attempts=1).list_page("", None, 1000)
+    path = server.received[-1][0]
+    assert path.startswith("/bucket?list-type=2&encoding-type=url&max-keys=1000&prefix=")

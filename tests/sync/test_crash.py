@@ -67,6 +67,8 @@ def _environment(home: Path) -> dict[str, str]:
         "DATABASE_URL": f"sqlite:///{database['NAME']}",
         "ARCHIVIST_SECRET_KEY": settings.SECRET_KEY,
         "ARCHIVIST_SYNC_TRANSFERS": "8",
+        # the 300 uploads are a large round: a sender process sends them, and dies with the worker
+        "ARCHIVIST_SYNC_PROCESSES": "1",
     }
 
 

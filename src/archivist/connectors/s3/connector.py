@@ -555,6 +555,9 @@ class S3Connector:
         return bool(page.get("Contents"))
 
     def _objects(self, prefix: str, path: str) -> Iterator[Mapping[str, Any]]:
+        if self.direct is not None:
+            yield from self._objects_directly(prefix, path)
+            return
         paginator = self.client.get_paginator("list_objects_v2")
         pages = paginator.paginate(
             Bucket=self.bucket, Prefix=prefix, PaginationConfig={"PageSize": self.list_page_size}
@@ -562,3 +565,13 @@ class S3Connector:
         with self._translated("list", path):
             for page in pages:
                 yield from page.get("Contents", ())
+
+    def _objects_directly(self, prefix: str, path: str) -> Iterator[Mapping[str, Any]]:
+        assert self.direct is not None
+        token: str | None = None
+        while True:
+            with self._translated("list", path):
+                objects, token = self.direct.list_page(prefix, token, self.list_page_size)
+            yield from objects
+            if token is None:
+                return
