@@ -156,7 +156,7 @@ def test_botocore_sends_when_a_proxy_is_configured_or_keys_are_unknown(monkeypat
         keyless.close()
 
 
-TRICKY = ["a+b.txt", "100% sure.txt", "two  spaces/ü é.txt", "amp&er=1?.txt", "<t> &amp; \"q\".txt"]
+TRICKY = ["a+b.txt", "100% sure.txt", "two  spaces/ü é.txt", "amp&er=1?.txt", '<t> &amp; "q".txt']
 
 
 @pytest.mark.parametrize("peer_name", ["s3_server", "seaweedfs"])

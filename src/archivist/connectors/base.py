@@ -243,13 +243,15 @@ def check_path(path: str, *, max_segment: int = MAX_SEGMENT) -> str:
         raise Fatal("a remote path may not contain a NUL character", path=repr(path))
     if path.startswith("/") or path.endswith("/"):
         raise Fatal("a remote path may not start or end with '/'", path=path)
-    normal = unicodedata.normalize("NFC", path)
+    # listings check every path: the common cases (ASCII, printable, short) skip the slow tests
+    normal = path if path.isascii() else unicodedata.normalize("NFC", path)
+    printable = normal.isprintable()
     for segment in normal.split("/"):
         if segment in ("", ".", ".."):
             raise Fatal(f"a remote path may not contain the segment {segment!r}", path=path)
-        if any(ord(char) < 32 for char in segment):
+        if not printable and any(ord(char) < 32 for char in segment):
             raise Fatal("a remote path may not contain control characters", path=repr(path))
-        if len(segment.encode()) > max_segment:
+        if len(segment) * 4 > max_segment and len(segment.encode()) > max_segment:
             raise Fatal(f"a name may not be longer than {max_segment} bytes", path=path)
     return normal
 

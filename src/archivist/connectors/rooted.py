@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, suppress
-from dataclasses import replace
 from typing import BinaryIO
 
 from archivist.connectors.base import (
@@ -32,8 +31,18 @@ class RootedConnector:
         return join_path(self.root, check_path(path)) if path else self.root
 
     def _inner_entry(self, entry: Entry) -> Entry:
-        relative = entry.path[len(self.root) + 1 :] if self.root else entry.path
-        return replace(entry, path=relative)
+        if not self.root:
+            return entry
+        # (not dataclasses.replace: a listing moves every entry, and replace is three times slower)
+        return Entry(
+            entry.path[len(self.root) + 1 :],
+            entry.is_folder,
+            entry.size,
+            entry.id,
+            entry.etag,
+            entry.hashes,
+            entry.modified,
+        )
 
     def ensure_root(self) -> None:
         """Create the root folder (and its parents) when missing."""
