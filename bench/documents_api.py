@@ -17,6 +17,7 @@ multipart form, 1 MB files over 4 connections at once (a drop of several files i
 and the server's peak memory.
 
     .venv/bin/python bench/documents_api.py [--backend sqlite|postgresql] [--scale 1.0]
+        [--only api|transfers|uploads]
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -139,11 +141,14 @@ def build(scale: float) -> dict[str, Any]:
     from rest_framework.authtoken.models import Token
 
     token = Token.objects.create(user=user)
-    project = Folder.objects.filter(name="Project 0042").order_by("pk").last()
+    # "Project 0042", or the last project when a small scale makes fewer than 43
+    project_name = f"Project {min(42, projects - 1):04d}"
+    project = Folder.objects.filter(name=project_name).order_by("pk").last()
     assert project is not None
     return {
         "token": token.key,
         "project": project.pk,
+        "project_name": project_name,
         "tag": tags[3].pk,
         "folders": Folder.objects.count(),
         "attachments": len(folder_ids) * 10,
@@ -226,7 +231,11 @@ def measure_api(setup: dict[str, Any]) -> None:
     cases = [
         ("folder tree, root level", "/api/folders/?parent=root", 500),
         ("folder tree, whole (flat list)", "/api/folders/", None),
-        ("folder search by name", "/api/folders/?search=Project%200042", 100),
+        (
+            "folder search by name",
+            f"/api/folders/?search={urllib.parse.quote(setup['project_name'])}",
+            100,
+        ),
         (
             "listing page, folder + tag",
             f"/api/attachments/?folders={setup['project']}&tags={setup['tag']}&limit=50",
@@ -240,7 +249,7 @@ def measure_api(setup: dict[str, Any]) -> None:
         print(f"  {label:34} p50 {p50:8.1f} ms   p95 {p95:8.1f} ms  {goal}", flush=True)
 
 
-def measure_transfers(setup: dict[str, Any], env: dict[str, str]) -> None:
+def measure_transfers(setup: dict[str, Any], env: dict[str, str], *, uploads_only: bool) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -256,6 +265,9 @@ def measure_transfers(setup: dict[str, Any], env: dict[str, str]) -> None:
         # one keep-alive connection, as a browser or a sync client uses
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
         _download(connection, setup, _upload(connection, setup, 1024))  # warms the server
+        if uploads_only:
+            _measure_upload_cost(connection, setup, server.pid)
+            return
         for megabytes, repeat in ((1, 50), (100, 3)):
             size = megabytes * 1024 * 1024
             up = down = 0.0
@@ -286,6 +298,35 @@ def measure_transfers(setup: dict[str, Any], env: dict[str, str]) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _measure_upload_cost(
+    connection: http.client.HTTPConnection, setup: dict[str, Any], pid: int
+) -> None:
+    """Sequential raw uploads of 1 byte (the fixed cost of a request) and of 1 MB: throughput
+    and the server's CPU time (user + system, all threads) per request, three rounds each."""
+    for _ in range(20):
+        _upload(connection, setup, 1)
+    for size, label, repeat in ((1, "1 byte", 200), (MIB, "1 MB", 50)):
+        for _ in range(3):
+            cpu = _cpu_seconds(pid)
+            started = time.perf_counter()
+            for _ in range(repeat):
+                _upload(connection, setup, size)
+            elapsed = time.perf_counter() - started
+            used = (_cpu_seconds(pid) - cpu) / repeat * 1000
+            rate = f"   {size * repeat / elapsed / 1e6:7.1f} MB/s" if size > 1 else ""
+            print(
+                f"  {label:>6} x{repeat:<3} upload: server CPU {used:5.2f} ms/request, "
+                f"{elapsed / repeat * 1000:6.2f} ms/request{rate}",
+                flush=True,
+            )
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (all its threads), from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 _BLOCK = os.urandom(1024 * 1024)  # made once: generating it must not count as upload time
@@ -412,7 +453,7 @@ def _peak_rss_mb(pid: int) -> int:
     return -1
 
 
-def child(scale: float) -> None:
+def child(scale: float, only: str | None) -> None:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archivist.settings")
@@ -424,18 +465,26 @@ def child(scale: float) -> None:
         f"{time.perf_counter() - started:.0f} s",
         flush=True,
     )
-    measure_api(setup)
-    measure_transfers(setup, dict(os.environ))
+    if only in (None, "api"):
+        measure_api(setup)
+    if only != "api":
+        measure_transfers(setup, dict(os.environ), uploads_only=only == "uploads")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument(
+        "--only",
+        choices=["api", "transfers", "uploads"],
+        help="only the API calls, only the transfers, or only sequential raw uploads of 1 byte "
+        "and 1 MB with the server's CPU time per request",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.child:
-        child(arguments.scale)
+        child(arguments.scale, arguments.only)
         return
     with tempfile.TemporaryDirectory(prefix="archivist-docbench-") as home:
         env = dict(os.environ, ARCHIVIST_HOME=home, ARCHIVIST_ALLOWED_HOSTS="127.0.0.1,testserver")
@@ -456,7 +505,14 @@ def main() -> None:
         print(f"Documents API benchmark ({arguments.backend}, scale {arguments.scale})")
         try:
             subprocess.run(
-                [sys.executable, __file__, "--child", "--scale", str(arguments.scale)],
+                [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    "--scale",
+                    str(arguments.scale),
+                    *(["--only", arguments.only] if arguments.only else []),
+                ],
                 env=env,
                 check=True,
                 cwd=ROOT,

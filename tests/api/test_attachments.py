@@ -216,3 +216,35 @@ def test_slideshow_lists_the_images_in_order(clerk_api, stranger_api, order_fold
     response = clerk_api.get(f"/api/attachments/slideshow/?ids={ids}")
     assert response.status_code == 200 and response.json() == {"results": [first.pk, second.pk]}
     assert stranger_api.get(f"/api/attachments/slideshow/?ids={ids}").status_code == 403
+
+
+def test_the_attachment_answer_is_what_drf_fields_give(people, documents):
+    """`AttachmentSerializer.to_representation` reads the fields directly: it must give what
+    DRF's generic path gives from the declared fields, for files and links, with and without
+    author, tags (archived ones hidden) and a cloud link."""
+    from rest_framework import serializers
+
+    from archivist.api.serializers import AttachmentSerializer, new_attachment_json
+    from archivist.documents.services import attachments as attachment_service
+
+    file = add_file(documents, "plan.pdf", PDF)
+    shown, archived = add_tag("Shown"), add_tag("Archived")
+    archived.active = False
+    archived.save()
+    file.tags.add(shown, archived)
+    file.author = people.manager
+    file.save()
+    link = attachment_service.add_url(people.manager, documents, "Site", "https://example.com/")
+    for attachment in (Attachment.objects.get(pk=file.pk), Attachment.objects.get(pk=link.pk)):
+        fast = AttachmentSerializer(attachment).data
+        generic = serializers.ModelSerializer.to_representation(
+            AttachmentSerializer(attachment), attachment
+        )
+        assert list(fast) == AttachmentSerializer.Meta.fields
+        assert dict(fast) == dict(generic)
+    assert [tag["name"] for tag in AttachmentSerializer(file).data["tags"]] == ["Shown"]
+    rows = Attachment.objects.filter(folder=documents).order_by("pk")
+    page = AttachmentSerializer(rows, many=True).data
+    assert [item["id"] for item in page] == [file.pk, link.pk] and page[1]["kind"] == "url"
+    new = Attachment.objects.get(pk=link.pk)
+    assert new_attachment_json(new) == dict(AttachmentSerializer(new).data)

@@ -38,3 +38,20 @@ def test_portal_users_and_anonymous_get_no_token(portal_api, client_for):
     assert portal_api.post("/api/tokens/").status_code == 403
     assert portal_api.delete("/api/tokens/").status_code == 403
     assert client_for(None).post("/api/tokens/").status_code == 403
+
+
+def test_a_token_of_an_inactive_or_deleted_user_is_refused(people, order_folder):
+    from rest_framework.authtoken.models import Token
+
+    key = Token.objects.create(user=people.manager).key
+    program = APIClient()
+    program.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert program.get("/api/folders/").status_code == 200
+    people.manager.is_active = False
+    people.manager.save()
+    refused = program.get("/api/folders/")
+    assert refused.status_code == 403 and refused.json()["detail"] == "User inactive or deleted."
+    people.manager.delete()
+    assert program.get("/api/folders/").json()["detail"] == "Invalid token."
+    program.credentials(HTTP_AUTHORIZATION="Token not a key")
+    assert "should not contain spaces" in program.get("/api/folders/").json()["detail"]

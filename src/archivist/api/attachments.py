@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from drf_spectacular.types import OpenApiTypes
@@ -151,8 +152,9 @@ class AttachmentListView(APIView):
         data = serializer.validated_data
         uploaded = data["file"]
         name = data.get("name") or _file_name(uploaded.name)
-        folder = objects.folder_field(data["folder"], "folder")
-        assert folder is not None
+        folder = attachment_service.upload_folder(data["folder"])
+        if folder is None:
+            raise ValidationError({"folder": f"no folder {data['folder']}"})
         try:
             attachment = attachment_service.upload(request.user, folder, name, uploaded)
         finally:

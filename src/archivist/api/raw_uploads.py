@@ -23,7 +23,6 @@ from archivist.api import objects
 from archivist.api.fields import NameField
 from archivist.api.permissions import InternalUser
 from archivist.api.serializers import new_attachment_json
-from archivist.documents.models import Folder
 from archivist.documents.services import attachments as attachment_service
 from archivist.documents.services.attachments import FileTooLarge
 
@@ -83,8 +82,7 @@ class FolderFilesView(APIView):
         length = _content_length(request)
         if length > settings.MAX_UPLOAD_BYTES:
             raise FileTooLarge(settings.MAX_UPLOAD_BYTES)  # before reading a byte
-        # what an upload reads of its folder (timestamps cost more to load than all the rest)
-        folder = Folder.objects.only("id", "name", "kind", "active").filter(pk=pk).first()
+        folder = attachment_service.upload_folder(pk)
         if folder is None:
             raise NotFound(f"no folder {pk}")
         body: BinaryIO = request._request  # Django's request reads the body, to Content-Length

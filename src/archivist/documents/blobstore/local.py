@@ -46,10 +46,15 @@ class LocalBlobStore:
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
     def put(self, stream: BinaryIO, *, max_size: int | None = None) -> BlobInfo:
-        incoming = self.root / INCOMING
-        incoming.mkdir(parents=True, exist_ok=True)
         reader = HashingReader(stream, max_size)
-        handle, temporary = tempfile.mkstemp(dir=incoming, prefix="upload-")
+        # Folders are made when found missing, not made sure of first: that would cost a
+        # system call or two on every upload, for folders that nearly always exist.
+        incoming = self.root / INCOMING
+        try:
+            handle, temporary = tempfile.mkstemp(dir=incoming, prefix="upload-")
+        except FileNotFoundError:
+            incoming.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=incoming, prefix="upload-")
         try:
             with os.fdopen(handle, "wb") as out:
                 while chunk := reader.read(CHUNK):
@@ -60,8 +65,11 @@ class LocalBlobStore:
             try:
                 os.utime(target)  # already stored: young again, so the grace period covers it
             except FileNotFoundError:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(temporary, target)
+                try:
+                    os.replace(temporary, target)
+                except FileNotFoundError:  # the first blob of its shard
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(temporary, target)
                 _fsync_folder(target.parent)
             else:
                 os.unlink(temporary)

@@ -20,12 +20,13 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 
 from archivist.documents.blobstore import default_store
 from archivist.documents.blobstore.base import BlobTooLarge
 from archivist.documents.models import Attachment, Folder, Tag
 from archivist.documents.models.tags import COLOURS
+from archivist.documents.prepared import PreparedQuery
 from archivist.documents.services import installation
 from archivist.documents.services.access import FolderAccess, can_write_folder, folder_access
 
@@ -40,6 +41,15 @@ _HTML_SIGNATURE = re.compile(
     rb"(?:\xef\xbb\xbf)?[\t\n\x0c\r ]*<(?:!doctype html|html|head|script|iframe|h1|div|font|"
     rb"table|a|style|title|b|body|br|p|!--)(?:[ >]|$)",
     re.IGNORECASE,
+)
+
+
+# What an upload reads of its folder, in the model's field order (timestamps and paths cost
+# more to load than all the rest); the lookup is compiled once (see `prepared`).
+_UPLOAD_FOLDER_FIELDS = ("id", "name", "kind", "active")
+_UPLOAD_FOLDER = PreparedQuery(
+    lambda pk: Folder.objects.filter(pk=pk).order_by().values_list(*_UPLOAD_FOLDER_FIELDS),
+    example=0,
 )
 
 
@@ -93,6 +103,13 @@ class _Head:
         if len(self.head) < SNIFF_BYTES:
             self.head += chunk[: SNIFF_BYTES - len(self.head)]
         return chunk
+
+
+def upload_folder(pk: int) -> Folder | None:
+    """The folder an upload names (None if there is none), with the fields `upload` and the
+    new attachment's answer read; any other field loads when first read."""
+    row = _UPLOAD_FOLDER.first(pk)
+    return None if row is None else Folder.from_db(DEFAULT_DB_ALIAS, _UPLOAD_FOLDER_FIELDS, row)
 
 
 def upload(user: Any, folder: Folder, name: Any, stream: BinaryIO) -> Attachment:

@@ -9,11 +9,17 @@ from __future__ import annotations
 import secrets
 
 from archivist.documents.models import AccessVersion
+from archivist.documents.prepared import PreparedQuery
+
+# read by every request that checks folder access: compiled once (see `prepared`)
+_VERSION = PreparedQuery(
+    lambda pk: AccessVersion.objects.filter(pk=pk).order_by().values_list("value"), example=0
+)
 
 
 def current_version() -> int:
-    value = AccessVersion.objects.filter(pk=1).values_list("value", flat=True).first()
-    return int(value or 0)
+    row = _VERSION.first(1)
+    return int(row[0] or 0) if row is not None else 0
 
 
 def bump_version() -> None:
