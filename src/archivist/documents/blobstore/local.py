@@ -60,11 +60,16 @@ class LocalBlobStore:
                 while chunk := reader.read(CHUNK):
                     out.write(chunk)
                 out.flush()
-                os.fsync(out.fileno())
-            target = self.path(reader.hexdigest())
-            try:
-                os.utime(target)  # already stored: young again, so the grace period covers it
-            except FileNotFoundError:
+                target = self.path(reader.hexdigest())
+                try:
+                    # already stored (and durable): young again, so the grace period covers
+                    # it; the copy just written is dropped without waiting for the disk
+                    os.utime(target)
+                    already_stored = True
+                except FileNotFoundError:
+                    os.fsync(out.fileno())
+                    already_stored = False
+            if not already_stored:
                 try:
                     os.replace(temporary, target)
                 except FileNotFoundError:  # the first blob of its shard
