@@ -6,33 +6,24 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import uuid
 from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
-from archivist.documents.models import Attachment, Folder, FolderKind
+from archivist.documents.models import Attachment, Folder
 from archivist.documents.services.attachments import store_file
-from archivist.sync.models import CloudConnection, FolderConnection, SyncItem, SyncLog
-from archivist.sync.services.connections import configure, open_connector
+from archivist.sync.models import CloudConnection, SyncItem, SyncLog
+from archivist.sync.services.connections import open_connector
 from archivist.sync.services.cycle import run_connection
 from archivist.sync.services.offload import offload_synced_files
 from tests.peers.s3 import S3Peer, s3_server  # noqa: F401 (a session fixture)
+from tests.sync.connected import connected_folder, s3_options
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 LATER = timezone.now() + dt.timedelta(hours=25)
-
-
-def _connection(kind: str, options: dict[str, object]) -> tuple[CloudConnection, Folder]:
-    connection = CloudConnection(name=f"{kind} cloud", kind=kind)
-    configure(connection, options)
-    connection.save()
-    folder = Folder.objects.create(name="Invoices", kind=FolderKind.MANUAL)
-    FolderConnection.objects.create(folder=folder, connection=connection)
-    return connection, folder
 
 
 def _offload(connection: CloudConnection, *, keep_hours: int = 24, now: dt.datetime = LATER):
@@ -45,7 +36,7 @@ def _offload(connection: CloudConnection, *, keep_hours: int = 24, now: dt.datet
 
 @pytest.fixture
 def nas(tmp_path: Path) -> tuple[CloudConnection, Folder, Path]:
-    connection, folder = _connection("local", {"path": str(tmp_path)})
+    connection, folder = connected_folder("local", {"path": str(tmp_path)})
     return connection, folder, tmp_path / "Archivist" / "Invoices"
 
 
@@ -116,18 +107,7 @@ def test_s3_copies_are_verified_by_their_md5_without_reading_back(
     s3_server: S3Peer,  # noqa: F811
     admin_client: Client,
 ) -> None:
-    connection, folder = _connection(
-        "s3",
-        {
-            "bucket": s3_server.bucket,
-            "prefix": f"offload-{uuid.uuid4().hex[:8]}",
-            "endpoint_url": s3_server.endpoint_url,
-            "region": s3_server.region,
-            "path_style": True,
-            "access_key": s3_server.access_key_id,
-            "secret_key": s3_server.secret_access_key,
-        },
-    )
+    connection, folder = connected_folder("s3", s3_options(s3_server, "offload"))
     scans = [store_file(folder, f"scan {n}.png", io.BytesIO(b"\x89PNG%d" % n)) for n in range(3)]
     assert run_connection(connection).converged
     report = _offload(connection)

@@ -4,17 +4,15 @@ item, not again by every cycle that lists the same versions."""
 from __future__ import annotations
 
 import io
-import uuid
 
 import pytest
 
-from archivist.documents.models import Folder, FolderKind
 from archivist.documents.services.attachments import store_file
-from archivist.sync.models import CloudConnection, FolderConnection, RemoteEntry
-from archivist.sync.services.connections import configure
+from archivist.sync.models import CloudConnection, RemoteEntry
 from archivist.sync.services.cycle import run_connection
 from tests.peers.s3 import S3Peer
 from tests.peers.seaweedfs import seaweedfs  # noqa: F401 (a session fixture)
+from tests.sync.connected import connected_folder, s3_options
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.archivist_db]
 
@@ -22,23 +20,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.archivist_db]
 def test_a_cycle_that_lists_the_same_versions_rewrites_no_rows(
     seaweedfs: S3Peer,  # noqa: F811 (SeaweedFS answers an upload with its SHA-256; moto does not)
 ) -> None:
-    s3_server = seaweedfs
-    connection = CloudConnection(name="S3", kind="s3")
-    configure(
-        connection,
-        {
-            "bucket": s3_server.bucket,
-            "prefix": f"remembered-{uuid.uuid4().hex[:8]}",
-            "endpoint_url": s3_server.endpoint_url,
-            "region": s3_server.region,
-            "path_style": True,
-            "access_key": s3_server.access_key_id,
-            "secret_key": s3_server.secret_access_key,
-        },
-    )
-    connection.save()
-    folder = Folder.objects.create(name="Scans", kind=FolderKind.MANUAL)
-    FolderConnection.objects.create(folder=folder, connection=connection)
+    connection, folder = connected_folder("s3", s3_options(seaweedfs, "remembered"), folder="Scans")
     for n in range(3):
         store_file(folder, f"scan {n}.png", io.BytesIO(b"\x89PNG %d" % n))
     assert run_connection(connection).converged

@@ -10,21 +10,20 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
 from archivist.connectors.errors import Fatal, RateLimited
-from archivist.documents.models import Folder, FolderKind
 from archivist.documents.services.attachments import store_file
-from archivist.sync.models import CloudConnection, FolderConnection, SyncItem, SyncOperation
+from archivist.sync.models import SyncItem, SyncOperation
 from archivist.sync.sending import Failure
 from archivist.sync.services import cycle, senders
-from archivist.sync.services.connections import configure, open_connector
+from archivist.sync.services.connections import open_connector
 from archivist.sync.services.cycle import run_connection
 from archivist.sync.services.queue import Stores, claim, prepare, run_claimed
 from tests.peers.s3 import S3Peer, s3_server  # noqa: F401 (a session fixture)
+from tests.sync.connected import connected_folder, s3_options
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.archivist_db]
 
@@ -35,32 +34,13 @@ def small_rounds_use_children(monkeypatch: pytest.MonkeyPatch, settings) -> None
     settings.SYNC_PROCESSES = 2
 
 
-def _connection(kind: str, options: dict[str, object]) -> tuple[CloudConnection, Folder]:
-    connection = CloudConnection(name=f"{kind} cloud", kind=kind)
-    configure(connection, options)
-    connection.save()
-    folder = Folder.objects.create(name="Scans", kind=FolderKind.MANUAL)
-    FolderConnection.objects.create(folder=folder, connection=connection)
-    return connection, folder
-
-
 def test_a_cycle_sends_its_uploads_from_child_processes(
     s3_server: S3Peer,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    prefix = f"senders-{uuid.uuid4().hex[:8]}"
-    connection, folder = _connection(
-        "s3",
-        {
-            "bucket": s3_server.bucket,
-            "prefix": prefix,
-            "endpoint_url": s3_server.endpoint_url,
-            "region": s3_server.region,
-            "path_style": True,
-            "access_key": s3_server.access_key_id,
-            "secret_key": s3_server.secret_access_key,
-        },
-    )
+    options = s3_options(s3_server, "senders")
+    prefix = options["prefix"]
+    connection, folder = connected_folder("s3", options, folder="Scans")
     contents = {f"scan {n}.bin": os.urandom(1000 + n) for n in range(30)}
     for name, data in contents.items():
         store_file(folder, name, io.BytesIO(data))
@@ -87,7 +67,7 @@ def test_a_cycle_sends_its_uploads_from_child_processes(
 
 
 def test_a_file_in_the_way_is_not_overwritten_by_a_child(tmp_path: Path) -> None:
-    connection, folder = _connection("local", {"path": str(tmp_path)})
+    connection, folder = connected_folder("local", {"path": str(tmp_path)}, folder="Scans")
     store_file(folder, "report.txt", io.BytesIO(b"ours"))
     connector = open_connector(connection)
     stores = Stores.load(connection)
@@ -108,7 +88,7 @@ def test_a_file_in_the_way_is_not_overwritten_by_a_child(tmp_path: Path) -> None
 
 
 def test_uploads_a_dead_child_left_are_sent_by_the_worker(tmp_path: Path) -> None:
-    connection, folder = _connection("local", {"path": str(tmp_path)})
+    connection, folder = connected_folder("local", {"path": str(tmp_path)}, folder="Scans")
     for n in range(5):
         store_file(folder, f"note {n}.txt", io.BytesIO(b"note %d" % n))
     connector = open_connector(connection)
