@@ -168,7 +168,14 @@ class S3Connector:
         if self._any_object(f"{key}/", path):
             raise AlreadyExists("the folder already exists", path=path)
         with self._translated("make folder", path, precondition=AlreadyExists):
-            self.client.put_object(Bucket=self.bucket, Key=f"{key}/", Body=b"", **self._if_absent())
+            if self.direct is not None:
+                conditions = self._if_absent().items()
+                headers = {_CONDITION_HEADERS[name]: value for name, value in conditions}
+                self.direct.put(f"{key}/", b"", headers)
+            else:
+                self.client.put_object(
+                    Bucket=self.bucket, Key=f"{key}/", Body=b"", **self._if_absent()
+                )
         return folder_entry(path)
 
     def upload(
@@ -551,6 +558,8 @@ class S3Connector:
 
     def _any_object(self, prefix: str, path: str) -> bool:
         with self._translated("list", path):
+            if self.direct is not None:
+                return bool(self.direct.list_page(prefix, None, 1)[0])
             page = self.client.list_objects_v2(Bucket=self.bucket, Prefix=prefix, MaxKeys=1)
         return bool(page.get("Contents"))
 

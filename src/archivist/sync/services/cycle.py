@@ -120,6 +120,7 @@ def _rounds(
                 observation=observation,
                 stores=stores,
             )
+            senders.warm(prepared.deferred)  # mostly uploads waiting for their folders
             rows = claim(worker, CLAIM_BATCH, connection=connection)
             if not rows:
                 waiting = SyncOperation.objects.filter(connection=connection, state__in=OPEN)

@@ -14,6 +14,7 @@ not answered is sent again by the worker's threads.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -53,6 +54,12 @@ class Senders:
 
     def wanted(self, uploads: int) -> bool:
         return self.processes > 0 and not self.broken and uploads >= PROCESSES_FROM
+
+    def warm(self, uploads: int) -> None:
+        """Start the children now when `uploads` are coming (a first sync's files wait for their
+        folders): they start while the folders' round runs, not when the files' round begins."""
+        if self.wanted(uploads) and self._pool is None:
+            self.started().submit(os.getpid)
 
     def started(self) -> ProcessPoolExecutor:
         if self._pool is None:
