@@ -41,6 +41,8 @@ _RETRIED_STATUS = {429, 500, 502, 503, 504}
 _RETRIED_CODES = {"SlowDown", "Throttling", "RequestTimeout", "InternalError", "ServiceUnavailable"}
 _LONGEST_PAUSE = 20.0  # seconds, as botocore's standard mode
 _ERROR_BODY = 64 * 1024  # read at most this much of an error's XML
+_Answer = tuple[dict[str, str], bytes]
+"""An answer's headers (lower-case names) and, for a GET, its body."""
 _TAG = {name: re.compile(rf"<{name}>(.*?)</{name}>", re.S) for name in ("Code", "Message")}
 
 
@@ -82,6 +84,8 @@ class DirectPut:
         pool_size: int,
     ) -> None:
         self.base = base
+        # the bucket's own URL: `base` without the slash that starts keys in path style
+        self._bucket_url = base if urlsplit(base).path == "/" else base.rstrip("/")
         self._region = region
         self._credentials = credentials
         self._max_attempts = max(1, max_attempts)
@@ -99,7 +103,7 @@ class DirectPut:
         """Sends the object; the answer's headers (lower-case names). Raises ClientError for
         an error answer and HTTPClientError when no answer came, after the retries."""
         url = self.base + quote(key, safe="/~")
-        return self._retried("PUT", "PutObject", url, body, headers)[0]
+        return self._retried(lambda: self._send("PUT", "PutObject", url, body, headers))[0]
 
     def list_page(
         self, prefix: str, token: str | None, max_keys: int
@@ -107,35 +111,28 @@ class DirectPut:
         """One ListObjectsV2 page below `prefix`: its objects (`Key`, `Size`, `ETag`,
         `LastModified`, as botocore names them) and the token of the next page, if any. Errors
         as for `put`."""
-        query = {"list-type": "2", "encoding-type": "url", "max-keys": str(max_keys)}
-        query["prefix"] = prefix
+        query = {
+            "list-type": "2",
+            "encoding-type": "url",
+            "max-keys": str(max_keys),
+            "prefix": prefix,
+        }
         if token:
             query["continuation-token"] = token
         encoded = "&".join(f"{name}={quote(value, safe='-_.~')}" for name, value in query.items())
         url = f"{self._bucket_url}?{encoded}"
-        body = self._retried("GET", "ListObjectsV2", url, b"", {})[1]
+        body = self._retried(lambda: self._send("GET", "ListObjectsV2", url, b"", {}))[1]
         return listing_page(body)
-
-    @property
-    def _bucket_url(self) -> str:
-        """The bucket's own URL: `base` without the slash that starts keys in path style."""
-        return self.base if urlsplit(self.base).path == "/" else self.base.rstrip("/")
 
     def close(self) -> None:
         self._pool.clear()
 
-    def _retried(
-        self,
-        method: str,
-        operation: str,
-        url: str,
-        body: bytes | bytearray,
-        headers: Mapping[str, str],
-    ) -> tuple[dict[str, str], bytes]:
+    def _retried(self, send: Callable[[], _Answer]) -> _Answer:
+        """`send()`, tried again as botocore's standard mode would."""
         attempt = 1
         while True:
             try:
-                return self._send(method, operation, url, body, headers)
+                return send()
             except (ClientError, HTTPClientError) as failure:
                 if attempt >= self._max_attempts or not _retried(failure):
                     raise
@@ -149,7 +146,7 @@ class DirectPut:
         url: str,
         body: bytes | bytearray,
         headers: Mapping[str, str],
-    ) -> tuple[dict[str, str], bytes]:
+    ) -> _Answer:
         """One request: the answer's headers (lower-case names) and, for a GET, its body."""
         for listener in self.listeners:
             listener(operation, url)

@@ -13,19 +13,12 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import connections, models, router, transaction
-from django.db.models.fields import DateField, DateTimeField
+from django.db.models.fields import DateField
 
 __all__ = ["insert_rows"]
 
-_PLAIN = (
-    models.CharField,
-    models.TextField,
-    models.IntegerField,
-    models.BigIntegerField,
-    models.SmallIntegerField,
-    models.PositiveSmallIntegerField,
-    models.BooleanField,
-)
+# fields whose Python values the databases take as they are (IntegerField: all its sizes)
+_PLAIN = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
 
 
 def insert_rows(
@@ -90,8 +83,6 @@ def insert_rows(
 
 def _converter(field: models.Field[Any, Any], connection: Any) -> Callable[[Any], Any] | None:
     """None where the database takes the Python value as it is."""
-    if isinstance(field, models.ForeignKey):
-        return None  # given by id
-    if isinstance(field, _PLAIN) and not isinstance(field, DateTimeField):
-        return None
+    if isinstance(field, (models.ForeignKey, *_PLAIN)):
+        return None  # (a foreign key is given by id)
     return lambda value: field.get_db_prep_save(value, connection)

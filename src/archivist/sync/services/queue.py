@@ -44,10 +44,11 @@ from archivist.sync.models import (
 )
 from archivist.sync.operations import Operation, OpKind
 from archivist.sync.planner import plan
+from archivist.sync.sending import Failure, Job
 from archivist.sync.services.bulk import insert_rows
 from archivist.sync.services.connections import open_connector
 from archivist.sync.services.cycle_log import critical, log, remember
-from archivist.sync.services.senders import Failure, Job, Senders
+from archivist.sync.services.senders import Senders
 from archivist.sync.services.stores import DjangoBaseStore, DjangoLocalStore
 from archivist.sync.state import DEFAULT_NON_SYNCED_MIMETYPES, LocalItem, SyncSettings
 

@@ -27,7 +27,7 @@ from archivist.sync.models import CloudConnection
 from archivist.sync.sending import BATCH, Failure, Job, SenderSpec, send_batch, start_sender
 from archivist.sync.services.connections import connector_options
 
-__all__ = ["Failure", "Job", "Senders"]
+__all__ = ["Senders"]
 
 PROCESSES_FROM = 200
 """Uploads in one claimed batch before child processes are worth starting (about 0.5 s each)."""
