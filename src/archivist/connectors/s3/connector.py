@@ -60,6 +60,7 @@ from archivist.connectors.s3.direct import direct_put
 from archivist.connectors.s3.errors import error_code, http_status, translate, translated
 from archivist.connectors.s3.links import aws_console_url
 from archivist.connectors.s3.listing import bare_etag, file_entry, folder_entry, quoted, tree
+from archivist.connectors.s3.signing import EMPTY_SHA256
 from archivist.connectors.s3.transfer import (
     CHUNK,
     Block,
@@ -171,7 +172,7 @@ class S3Connector:
             if self.direct is not None:
                 conditions = self._if_absent().items()
                 headers = {_CONDITION_HEADERS[name]: value for name, value in conditions}
-                self.direct.put(f"{key}/", b"", headers)
+                self.direct.put(f"{key}/", b"", headers, sha256=EMPTY_SHA256)
             else:
                 self.client.put_object(
                     Bucket=self.bucket, Key=f"{key}/", Body=b"", **self._if_absent()
@@ -253,7 +254,7 @@ class S3Connector:
         if self.settings.sha256_checksums:
             headers["x-amz-checksum-sha256"] = block.sha256_base64
         headers.update((_CONDITION_HEADERS[name], value) for name, value in conditions.items())
-        answer = self.direct.put(key, block.data, headers)
+        answer = self.direct.put(key, block.data, headers, sha256=block.sha256.hex())
         return {"ETag": answer.get("etag"), "ChecksumSHA256": answer.get("x-amz-checksum-sha256")}
 
     def _written(self, path: str, size: int, etag: object, hashes: Mapping[str, str]) -> Entry:

@@ -1,13 +1,15 @@
 """Small uploads as one signed PUT, and listings as signed GETs, without botocore's client
-machinery.
+machinery or urllib3.
 
 botocore spends about 2.5 ms of CPU on a PutObject of a few kilobytes (events, serialisation,
-parameter checks, response parsing), and a first sync sends thousands from threads that share
-one core's worth of Python; its parser takes about 100 ms for each page of a 1,000-key listing.
-`DirectPut` sends the same requests — signed by botocore's own SigV4 signer with the client's
-credentials and region, at the URL botocore itself resolves for the bucket (path or virtual-host
-style) — on its own connection pool. It reads only the status and headers of a PUT's answer
-(about a third of the CPU), and parses a listing page with ElementTree (a tenth of the time).
+parameter checks, response parsing), its SigV4 signer and urllib3 about 1 ms more; a first sync
+sends thousands of them, and on a small machine the client's CPU per file sets the pace. Its
+parser also takes about 100 ms for each page of a 1,000-key listing. `DirectPut` sends the same
+requests, at the URL botocore itself resolves for the bucket (path or virtual-host style), with
+the client's credentials and region: signed by `signing.Signer` (the upload's SHA-256 is known,
+so the body is not hashed again) and sent by `wire.Wire` on kept-alive connections. A listing
+page is parsed with ElementTree (a tenth of botocore's time). All in, a 50 KB upload costs about
+0.5 ms of CPU instead of 1.5 ms.
 
 Errors come back as botocore's `ClientError` (code and message from the XML body, the HTTP
 status and headers), so the connector translates them as any other; connection errors, 5xx and
@@ -17,6 +19,7 @@ botocore's own (a proxy from the environment), `direct_put` answers None and bot
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import re
@@ -27,11 +30,11 @@ from typing import Any
 from urllib.parse import quote, unquote_plus, urlsplit
 from xml.etree import ElementTree
 
-import urllib3
-from botocore.auth import S3SigV4Auth
-from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
+
+from archivist.connectors.s3.signing import EMPTY_SHA256, Signer
+from archivist.connectors.s3.wire import Wire, WireError
 
 __all__ = ["DirectPut", "direct_put"]
 
@@ -84,26 +87,40 @@ class DirectPut:
         pool_size: int,
     ) -> None:
         self.base = base
-        # the bucket's own URL: `base` without the slash that starts keys in path style
-        self._bucket_url = base if urlsplit(base).path == "/" else base.rstrip("/")
-        self._region = region
-        self._credentials = credentials
+        parts = urlsplit(base)
+        self._origin = f"{parts.scheme}://{parts.netloc}"
+        self._path = parts.path
+        """Where keys start: `/` (virtual-host style) or `/bucket/` (path style)."""
+        self._bucket_path = parts.path if parts.path == "/" else parts.path.rstrip("/")
+        self._signer = Signer(credentials, region)
         self._max_attempts = max(1, max_attempts)
         self.listeners: list[Callable[[str, str], None]] = []
         """Called with the operation (PutObject, ListObjectsV2) and the URL before each request
         is sent (tests and benchmarks count)."""
-        self._pool = urllib3.PoolManager(
-            maxsize=pool_size,
-            timeout=urllib3.Timeout(connect=10, read=60),
-            ca_certs=os.environ.get("AWS_CA_BUNDLE") or None,
-            retries=False,
+        self._wire = Wire(
+            base,
+            pool_size=pool_size,
+            connect_timeout=10,
+            read_timeout=60,
+            ca_file=os.environ.get("AWS_CA_BUNDLE") or None,
         )
 
-    def put(self, key: str, body: bytes | bytearray, headers: Mapping[str, str]) -> dict[str, str]:
-        """Sends the object; the answer's headers (lower-case names). Raises ClientError for
-        an error answer and HTTPClientError when no answer came, after the retries."""
-        url = self.base + quote(key, safe="/~")
-        return self._retried(lambda: self._send("PUT", "PutObject", url, body, headers))[0]
+    def put(
+        self,
+        key: str,
+        body: bytes | bytearray,
+        headers: Mapping[str, str],
+        *,
+        sha256: str | None = None,
+    ) -> dict[str, str]:
+        """Sends the object (`sha256`: its content's SHA-256 in hex, when known); the answer's
+        headers (lower-case names). Raises ClientError for an error answer and HTTPClientError
+        when no answer came, after the retries."""
+        target = self._path + quote(key, safe="/~")
+        payload = sha256 or hashlib.sha256(body).hexdigest()
+        return self._retried(
+            lambda: self._send("PUT", "PutObject", target, "", body, headers, payload)
+        )[0]
 
     def list_page(
         self, prefix: str, token: str | None, max_keys: int
@@ -120,12 +137,14 @@ class DirectPut:
         if token:
             query["continuation-token"] = token
         encoded = "&".join(f"{name}={quote(value, safe='-_.~')}" for name, value in query.items())
-        url = f"{self._bucket_url}?{encoded}"
-        body = self._retried(lambda: self._send("GET", "ListObjectsV2", url, b"", {}))[1]
+        send = self._send
+        body = self._retried(
+            lambda: send("GET", "ListObjectsV2", self._bucket_path, encoded, b"", {}, EMPTY_SHA256)
+        )[1]
         return listing_page(body)
 
     def close(self) -> None:
-        self._pool.clear()
+        self._wire.close()
 
     def _retried(self, send: Callable[[], _Answer]) -> _Answer:
         """`send()`, tried again as botocore's standard mode would."""
@@ -143,40 +162,26 @@ class DirectPut:
         self,
         method: str,
         operation: str,
-        url: str,
+        path: str,
+        query: str,
         body: bytes | bytearray,
         headers: Mapping[str, str],
+        payload_sha256: str,
     ) -> _Answer:
         """One request: the answer's headers (lower-case names) and, for a GET, its body."""
+        target = f"{path}?{query}" if query else path
         for listener in self.listeners:
-            listener(operation, url)
-        request = AWSRequest(method=method, url=url, data=body, headers=dict(headers))
-        frozen = self._credentials.get_frozen_credentials()
-        S3SigV4Auth(frozen, "s3", self._region).add_auth(request)
+            listener(operation, self._origin + target)
+        signed = self._signer.headers(method, self._wire.host, path, query, headers, payload_sha256)
+        limit = None if method == "GET" else _ERROR_BODY
         try:
-            response = self._pool.urlopen(
-                method,
-                url,
-                body=None if method == "GET" else body,
-                headers=dict(request.headers.items()),
-                preload_content=False,
-                redirect=False,
-            )
-        except urllib3.exceptions.HTTPError as error:
+            answer = self._wire.request(method, target, signed, body, body_limit=limit)
+        except WireError as error:
             raise HTTPClientError(error=error) from error
-        try:
-            answer = {name.lower(): value for name, value in response.headers.items()}
-            if response.status < 300:
-                if method == "GET":
-                    return answer, response.read()
-                response.drain_conn()
-                return answer, b""
-            text = response.read(_ERROR_BODY).decode("utf-8", "replace")
-        except urllib3.exceptions.HTTPError as error:
-            raise HTTPClientError(error=error) from error
-        finally:
-            response.release_conn()
-        raise ClientError(_error_response(response.status, answer, text), operation)
+        if answer.status < 300:
+            return answer.headers, answer.body
+        text = answer.body[:_ERROR_BODY].decode("utf-8", "replace")
+        raise ClientError(_error_response(answer.status, answer.headers, text), operation)
 
 
 def listing_page(body: bytes) -> tuple[list[dict[str, Any]], str | None]:
