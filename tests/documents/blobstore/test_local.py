@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from archivist.documents.blobstore import LocalBlobStore
+from archivist.documents.blobstore import LocalBlobStore, local
 
 
 def test_blobs_are_sharded_by_their_first_four_hex_digits(tmp_path: Path):
@@ -61,3 +62,27 @@ def test_files_that_are_not_blobs_are_not_listed(tmp_path: Path):
 def test_an_empty_or_missing_root_lists_nothing(tmp_path: Path):
     assert list(LocalBlobStore(tmp_path / "absent").blobs()) == []
     assert list(LocalBlobStore(tmp_path / "absent").blobs("ab")) == []
+
+
+def test_a_failing_fsync_stores_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    def failing(descriptor: int) -> None:
+        raise OSError(errno.EIO, "the disk failed")
+
+    store = LocalBlobStore(tmp_path)
+    monkeypatch.setattr(os, "fsync", failing)
+    with pytest.raises(OSError, match="the disk failed"):
+        store.put_bytes(b"never durable")
+    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
+
+
+def test_new_shard_folders_are_made_durable_in_their_parents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    synced: list[Path] = []
+    monkeypatch.setattr(local, "_fsync_folder", synced.append)
+    store = LocalBlobStore(tmp_path)
+    shard = store.path(store.put_bytes(b"first of its shard").sha256).parent
+    assert synced == [shard, shard.parent, tmp_path]
+    synced.clear()
+    store.put_bytes(b"first of its shard")  # stored: its entry is made sure of all the same
+    assert synced == [shard]

@@ -47,14 +47,7 @@ class LocalBlobStore:
 
     def put(self, stream: BinaryIO, *, max_size: int | None = None) -> BlobInfo:
         reader = HashingReader(stream, max_size)
-        # Folders are made when found missing, not made sure of first: that would cost a
-        # system call or two on every upload, for folders that nearly always exist.
-        incoming = self.root / INCOMING
-        try:
-            handle, temporary = tempfile.mkstemp(dir=incoming, prefix="upload-")
-        except FileNotFoundError:
-            incoming.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=incoming, prefix="upload-")
+        handle, temporary = self._temporary_file()
         try:
             with os.fdopen(handle, "wb") as out:
                 while chunk := reader.read(CHUNK):
@@ -62,27 +55,47 @@ class LocalBlobStore:
                 out.flush()
                 target = self.path(reader.hexdigest())
                 try:
-                    # already stored (and durable): young again, so the grace period covers
-                    # it; the copy just written is dropped without waiting for the disk
+                    # already stored: young again, so the grace period covers it; the copy
+                    # just written is dropped without waiting for the disk
                     os.utime(target)
                     already_stored = True
                 except FileNotFoundError:
                     os.fsync(out.fileno())
                     already_stored = False
-            if not already_stored:
-                try:
-                    os.replace(temporary, target)
-                except FileNotFoundError:  # the first blob of its shard
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(temporary, target)
+            if already_stored:
+                os.unlink(temporary)
+                # Another upload of the same bytes may have renamed it in and not fsync'ed its
+                # folder yet: a row naming it must not commit before that entry is durable.
                 _fsync_folder(target.parent)
             else:
-                os.unlink(temporary)
+                self._place(temporary, target)
         except BaseException:
             if os.path.exists(temporary):
                 os.unlink(temporary)
             raise
         return BlobInfo(reader.hexdigest(), reader.size)
+
+    def _temporary_file(self) -> tuple[int, str]:
+        # Folders are made when found missing, not made sure of first: that would cost a
+        # system call or two on every upload, for folders that nearly always exist.
+        incoming = self.root / INCOMING
+        try:
+            return tempfile.mkstemp(dir=incoming, prefix="upload-")
+        except FileNotFoundError:
+            incoming.mkdir(parents=True, exist_ok=True)
+            return tempfile.mkstemp(dir=incoming, prefix="upload-")
+
+    def _place(self, temporary: str, target: Path) -> None:
+        """Renames a written and fsync'ed temporary file to `target` and makes the rename
+        durable: the folder's entry (and new folders' entries in their parents) fsync'ed."""
+        made: list[Path] = []
+        try:
+            os.replace(temporary, target)
+        except FileNotFoundError:  # the first blob of its shard
+            made = _make_folders(target.parent, self.root)
+            os.replace(temporary, target)
+        for folder in (target.parent, *made):
+            _fsync_folder(folder)
 
     def put_bytes(self, content: bytes) -> BlobInfo:
         return self.put(io.BytesIO(content))
@@ -166,6 +179,18 @@ def _belongs(name: str, outer: Path, inner: Path) -> bool:
 
 def _is_hex(text: str) -> bool:
     return all(char in "0123456789abcdef" for char in text)
+
+
+def _make_folders(folder: Path, root: Path) -> list[Path]:
+    """Makes `folder` and its missing parents up to `root`; the folders whose entry lists
+    changed (each new folder's parent), whose fsync makes the new folders durable."""
+    missing = []
+    while folder != root and not folder.is_dir():
+        missing.append(folder)
+        folder = folder.parent
+    for new in reversed(missing):
+        new.mkdir(exist_ok=True)
+    return [new.parent for new in missing]
 
 
 def _fsync_folder(folder: Path) -> None:
