@@ -5,6 +5,7 @@ request, and every other failure a `WireError`."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import ipaddress
 import socket
@@ -51,30 +52,34 @@ def _serve(listener: socket.socket, script: Script, tls: ssl.SSLContext | None =
 
 
 def _answer(conn: socket.socket, number: int, script: Script) -> None:
+    with conn, contextlib.suppress(OSError):  # a client that went away ends the exchange
+        _exchange(conn, number, script)
+
+
+def _exchange(conn: socket.socket, number: int, script: Script) -> None:
     buffer = b""
-    with conn:
-        while True:
-            while b"\r\n\r\n" not in buffer:
-                chunk = conn.recv(65536)
-                if not chunk:
-                    return
-                buffer += chunk
-            head, _, buffer = buffer.partition(b"\r\n\r\n")
-            length = 0
-            for line in head.split(b"\r\n")[1:]:
-                name, _, value = line.partition(b":")
-                if name.strip().lower() == b"content-length":
-                    length = int(value)
-            while len(buffer) < length:
-                buffer += conn.recv(65536)
-            body, buffer = buffer[:length], buffer[length:]
-            script.requests.append((number, head, body))
-            answer, close = script.answers.pop(0)
-            if answer is None:
+    while True:
+        while b"\r\n\r\n" not in buffer:
+            chunk = conn.recv(65536)
+            if not chunk:
                 return
-            conn.sendall(answer)
-            if close:
-                return
+            buffer += chunk
+        head, _, buffer = buffer.partition(b"\r\n\r\n")
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        while len(buffer) < length:
+            buffer += conn.recv(65536)
+        body, buffer = buffer[:length], buffer[length:]
+        script.requests.append((number, head, body))
+        answer, close = script.answers.pop(0)
+        if answer is None:
+            return
+        conn.sendall(answer)
+        if close:
+            return
 
 
 @pytest.fixture
