@@ -137,9 +137,9 @@ class DirectPut:
         if token:
             query["continuation-token"] = token
         encoded = "&".join(f"{name}={quote(value, safe='-_.~')}" for name, value in query.items())
-        send = self._send
+        path = self._bucket_path
         body = self._retried(
-            lambda: send("GET", "ListObjectsV2", self._bucket_path, encoded, b"", {}, EMPTY_SHA256)
+            lambda: self._send("GET", "ListObjectsV2", path, encoded, b"", {}, EMPTY_SHA256)
         )[1]
         return listing_page(body)
 

@@ -52,12 +52,11 @@ class Signer:
         frozen = self._credentials.get_frozen_credentials()
         when = when or amz_date()
         day = when[:8]
-        signed = {name.lower(): " ".join(value.split()) for name, value in headers.items()}
-        signed["host"] = host
-        signed["x-amz-date"] = when
-        signed["x-amz-content-sha256"] = payload_sha256
+        added = {"Host": host, "X-Amz-Date": when, "X-Amz-Content-SHA256": payload_sha256}
         if frozen.token:
-            signed["x-amz-security-token"] = frozen.token
+            added["X-Amz-Security-Token"] = frozen.token
+        sent = {**headers, **added}
+        signed = {name.lower(): " ".join(value.split()) for name, value in sent.items()}
         names = sorted(signed)
         signed_names = ";".join(names)
         canonical = "\n".join(
@@ -75,12 +74,6 @@ class Signer:
             (_ALGORITHM, when, scope, hashlib.sha256(canonical.encode()).hexdigest())
         )
         signature = hmac.new(self._key(frozen.secret_key, day), to_sign.encode(), "sha256")
-        sent = dict(headers)
-        sent["Host"] = host
-        sent["X-Amz-Date"] = when
-        sent["X-Amz-Content-SHA256"] = payload_sha256
-        if frozen.token:
-            sent["X-Amz-Security-Token"] = frozen.token
         sent["Authorization"] = (
             f"{_ALGORITHM} Credential={frozen.access_key}/{scope}, "
             f"SignedHeaders={signed_names}, Signature={signature.hexdigest()}"

@@ -80,13 +80,14 @@ class Wire:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"not an http(s) URL: {url!r}")
-        self._secure = parts.scheme == "https"
-        self._address = (parts.hostname, parts.port or (443 if self._secure else 80))
-        default = 443 if self._secure else 80
+        secure = parts.scheme == "https"
+        default = 443 if secure else 80
+        port = parts.port or default
+        self._address = (parts.hostname, port)
         name = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
-        self.host = name if (parts.port or default) == default else f"{name}:{parts.port}"
+        self.host = name if port == default else f"{name}:{port}"
         """The Host header's value (as SigV4 signs it)."""
-        self._tls = ssl.create_default_context(cafile=ca_file) if self._secure else None
+        self._tls = ssl.create_default_context(cafile=ca_file) if secure else None
         self._connect_timeout = connect_timeout
         self._read_timeout = read_timeout
         self._pool_size = pool_size
@@ -162,11 +163,12 @@ class Wire:
 
     # -- one exchange -------------------------------------------------------------------------
 
-    @staticmethod
-    def _send(connection: _Connection, head: bytes, body: bytes | bytearray | memoryview) -> None:
+    def _send(
+        self, connection: _Connection, head: bytes, body: bytes | bytearray | memoryview
+    ) -> None:
         if not body:
             connection.socket.sendall(head)
-        elif isinstance(connection.socket, ssl.SSLSocket):
+        elif self._tls is not None:  # TLS sockets have no sendmsg
             connection.socket.sendall(head)
             connection.socket.sendall(body)
         else:
@@ -183,7 +185,7 @@ class Wire:
         """The answer and whether its connection can serve another request."""
         while True:  # interim 1xx answers are skipped
             status, version, headers, rest = self._head(connection)
-            if status >= 200 or status == 101:
+            if status >= 200:
                 break
             connection.pending = rest
         reusable = version == "HTTP/1.1" and "close" not in headers.get("connection", "").lower()
