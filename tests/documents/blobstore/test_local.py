@@ -6,6 +6,8 @@ import errno
 import hashlib
 import io
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -86,3 +88,25 @@ def test_new_shard_folders_are_made_durable_in_their_parents(
     synced.clear()
     store.put_bytes(b"first of its shard")  # stored: its entry is made sure of all the same
     assert synced == [shard]
+
+
+@pytest.mark.skipif(shutil.which("fincore") is None, reason="needs util-linux's fincore")
+def test_a_stored_blob_leaves_the_page_cache_to_what_is_read(tmp_path: Path):
+    """An upload's pages are clean once fsync'ed: they are handed back rather than kept, so
+    uploads do not push the database's pages out of memory (and reuse the memory they free)."""
+    store = LocalBlobStore(tmp_path)
+    content = os.urandom(4 * 1024 * 1024)
+    path = store.path(store.put_bytes(content).sha256)
+
+    def cached() -> int:
+        shown = subprocess.run(
+            ["fincore", "--bytes", "--noheadings", "--output", "RES", str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return int(shown.stdout)
+
+    assert cached() < len(content) // 4
+    assert path.read_bytes() == content, "read back whole, from the disk"
+    assert cached() == len(content), "reading caches it as usual"

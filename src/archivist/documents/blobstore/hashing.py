@@ -12,7 +12,9 @@ class HashingReader:
     """Reads a stream with `read(n)` only, hashing (SHA-256) and counting what passes through.
 
     Raises BlobTooLarge as soon as more than `max_size` bytes were read; the caller then drops
-    whatever it had written.
+    whatever it had written. The last chunk read is hashed by `hexdigest()`, not by `read`: a
+    caller can start flushing what it wrote (the disk's work) before asking for the digest, and
+    hash that chunk meanwhile (hashing releases the GIL).
     """
 
     def __init__(self, stream: BinaryIO, max_size: int | None = None) -> None:
@@ -20,6 +22,7 @@ class HashingReader:
             raise ValueError(f"max_size must be 0 or more, got {max_size}")
         self._stream = stream
         self._digest = hashlib.sha256()
+        self._unhashed = b""
         self._max_size = max_size
         self.size = 0
 
@@ -32,8 +35,9 @@ class HashingReader:
         self.size += len(chunk)
         if self._max_size is not None and self.size > self._max_size:
             raise BlobTooLarge(self._max_size)
-        self._digest.update(chunk)
-        return bytes(chunk)
+        self._digest.update(self._unhashed)
+        self._unhashed = bytes(chunk)
+        return self._unhashed
 
     def read_part(self, size: int, into: bytearray) -> bytearray:
         """Fills `into` (emptied first, so one buffer's memory serves every part) with up to
@@ -44,4 +48,7 @@ class HashingReader:
         return into
 
     def hexdigest(self) -> str:
+        """The SHA-256 of everything read so far."""
+        self._digest.update(self._unhashed)
+        self._unhashed = b""
         return self._digest.hexdigest()
