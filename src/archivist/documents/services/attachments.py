@@ -26,7 +26,7 @@ from archivist.documents.blobstore import default_store
 from archivist.documents.blobstore.base import BlobTooLarge
 from archivist.documents.models import Attachment, Folder, Tag
 from archivist.documents.models.tags import COLOURS
-from archivist.documents.prepared import PreparedQuery
+from archivist.documents.prepared import PreparedInsert, PreparedQuery
 from archivist.documents.services import installation
 from archivist.documents.services.access import FolderAccess, can_write_folder, folder_access
 
@@ -51,6 +51,8 @@ _UPLOAD_FOLDER = PreparedQuery(
     lambda pk: Folder.objects.filter(pk=pk).order_by().values_list(*_UPLOAD_FOLDER_FIELDS),
     example=0,
 )
+
+_NEW_ATTACHMENT = PreparedInsert(Attachment)
 
 
 class FileTooLarge(ValidationError):
@@ -133,7 +135,7 @@ def store_file(folder: Folder, name: Any, stream: BinaryIO, *, author: Any = Non
         blob = default_store().put(head, max_size=limit)  # type: ignore[arg-type]
     except BlobTooLarge:
         raise FileTooLarge(limit) from None
-    return Attachment.objects.create(
+    return _NEW_ATTACHMENT.create(
         name=clean,
         folder=folder,
         blob=blob.sha256,
