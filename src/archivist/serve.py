@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -9,6 +10,7 @@ from collections.abc import Callable
 
 from django.core.management import call_command
 from django.db import close_old_connections
+from django.urls import get_resolver
 
 from archivist import config
 
@@ -99,12 +101,25 @@ def _jobs() -> list[tuple[str, Callable[[], object]]]:
     ]
 
 
+def freeze_startup_heap() -> int:
+    """Loads what every request needs (the URL configuration and the views, serializers and
+    models it imports), then moves every object alive to the garbage collector's permanent
+    generation (`gc.freeze`): they live as long as the process, and a full collection no longer
+    walks them. That walk took 65-68 ms over about 155,000 objects, a pause the request that
+    set it off waited for (one 1 MB upload in a few hundred). Returns the objects frozen."""
+    get_resolver().url_patterns  # noqa: B018 (imports the URL configuration)
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
+
+
 def serve(host: str | None, port: int | None, *, scheduler: bool) -> None:
     from waitress import serve as waitress_serve
 
     from archivist.wsgi import application
 
     call_command("collectstatic", interactive=False, verbosity=0)
+    freeze_startup_heap()
     host = host or config.value("ARCHIVIST_HOST")
     port = port or config.integer("ARCHIVIST_PORT")
     worker = None
