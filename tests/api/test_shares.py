@@ -30,7 +30,11 @@ from tests.api.share_fixtures import (  # noqa: F401
 
 pytestmark = [pytest.mark.archivist_db, pytest.mark.django_db]
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    """Today when asked: a date taken when the module was collected is yesterday's for the tests
+    that run after midnight."""
+    return timezone.localdate()
 
 
 def url(share: Share, action: str = "") -> str:
@@ -54,7 +58,7 @@ def test_a_file_manager_creates_a_share_with_everything(people, library):
         "name": "For customers",
         "partners": [people.alice.pk, people.bob.pk],
         "access_by_token": True,
-        "expires_on": str(TODAY + dt.timedelta(days=30)),
+        "expires_on": str(today() + dt.timedelta(days=30)),
         "folders": [library.design.pk],
         "tags": [library.hr.pk],
         "attachments": [library.brief.pk],
@@ -100,7 +104,7 @@ def test_bad_settings_get_a_field_message(people, library):
     manager = client(people.manager)
     cases = [
         ({"name": "  "}, "name"),
-        ({"name": "Old", "expires_on": str(TODAY - dt.timedelta(days=1))}, "expires_on"),
+        ({"name": "Old", "expires_on": str(today() - dt.timedelta(days=1))}, "expires_on"),
         ({"name": "Drop", "upload_only": True}, "upload_folder"),
         ({"name": "Bad", "folders": [999999]}, "folders"),
     ]
@@ -292,11 +296,13 @@ def test_archiving_a_share_archives_its_children_and_closes_it_restore_reopens(p
 
 
 def test_an_expired_share_is_restored_only_with_a_later_date(people, share):
-    Share.objects.filter(pk=share.pk).update(active=False, expires_on=TODAY - dt.timedelta(days=2))
+    Share.objects.filter(pk=share.pk).update(
+        active=False, expires_on=today() - dt.timedelta(days=2)
+    )
     manager = client(people.manager)
     response = manager.post(url(share, "restore/"))
     assert response.status_code == 400 and "expires_on" in response.json()
-    later = str(TODAY + dt.timedelta(days=7))
+    later = str(today() + dt.timedelta(days=7))
     assert manager.patch(url(share), {"expires_on": later}, format="json").status_code == 200
     assert manager.post(url(share, "restore/")).status_code == 200
 
@@ -397,7 +403,7 @@ def test_mass_action_share_creates_a_new_share_and_invites(people, library):
         "name": "Azure Interior",
         "partners": [people.alice.pk],
         "access_by_token": True,
-        "expires_on": str(TODAY + dt.timedelta(days=3)),
+        "expires_on": str(today() + dt.timedelta(days=3)),
         "folders": [library.legal.pk],
         "invite": True,
     }
@@ -406,7 +412,7 @@ def test_mass_action_share_creates_a_new_share_and_invites(people, library):
     share = Share.objects.get(name="Azure Interior")
     assert set(share.attachments.all()) == {library.brief, library.room}
     assert list(share.folders.all()) == [library.legal] and share.token
-    assert share.expires_on == TODAY + dt.timedelta(days=3)
+    assert share.expires_on == today() + dt.timedelta(days=3)
     assert [message.to for message in mail.outbox] == [["alice@example.com"]]
 
 
@@ -434,8 +440,8 @@ def test_mass_action_share_is_refused_when_not_offered(people, share, library):
 
 
 def test_the_cli_archives_expired_shares(share):
-    Share.objects.filter(pk=share.pk).update(expires_on=TODAY - dt.timedelta(days=1))
-    current = make_share(name="Current", expires_on=TODAY)
+    Share.objects.filter(pk=share.pk).update(expires_on=today() - dt.timedelta(days=1))
+    current = make_share(name="Current", expires_on=today())
     result = CliRunner().invoke(main, ["shares", "expire"])
     assert result.exit_code == 0, result.output
     assert result.output == "1 expired shares archived\n"
@@ -447,7 +453,7 @@ def test_the_cli_archives_expired_shares(share):
 @pytest.mark.django_db(transaction=True)
 def test_the_scheduler_archives_expired_shares(settings):
     settings.PREPARE_BUDGET = 0
-    expired = make_share(name="Old", expires_on=TODAY - dt.timedelta(days=1))
+    expired = make_share(name="Old", expires_on=today() - dt.timedelta(days=1))
     scheduler = Scheduler(interval=0.1)
     scheduler.start()
     try:
