@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import http.client
 import json
 import os
@@ -474,11 +475,10 @@ def _age_blob_store(blobs: int) -> int:
 
     store = default_store()
     assert isinstance(store, LocalBlobStore), store
-    shards = {random.Random(blob).getrandbits(16) for blob in range(blobs)}
+    digests = (hashlib.sha256(b"%d" % blob).hexdigest() for blob in range(blobs))
+    shards = {store.path(digest).parent for digest in digests}
     for shard in shards:
-        (store.root / f"{shard >> 8:02x}" / f"{shard & 0xFF:02x}").mkdir(
-            parents=True, exist_ok=True
-        )
+        shard.mkdir(parents=True, exist_ok=True)
     return len(shards)
 
 

@@ -140,7 +140,7 @@ class PreparedInsert(Generic[M]):
             for field in self._fields
         ]
         with connection.cursor() as cursor:
-            cursor.execute(self._statement(using), params)
+            cursor.execute(self._statement(connection), params)
             (row.pk,) = cursor.fetchone()
         row._state.adding = False
         row._state.db = using
@@ -149,8 +149,7 @@ class PreparedInsert(Generic[M]):
         )
         return row
 
-    def _statement(self, using: str) -> str:
-        connection = connections[using]
+    def _statement(self, connection: Any) -> str:
         sql = self._sql.get(connection.vendor)
         if sql is None:
             quote = connection.ops.quote_name

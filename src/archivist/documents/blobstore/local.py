@@ -75,7 +75,8 @@ class LocalBlobStore:
                 # The disk flushes the file while the last chunk is hashed (on its own
                 # descriptor: this one closes before the flush may have ended).
                 flushing = _flushing.submit(_fsync_and_close, os.dup(out.fileno()))
-                target = self.path(reader.hexdigest())
+                info = BlobInfo(reader.hexdigest(), reader.size)
+                target = self.path(info.sha256)
             try:
                 # already stored: young again, so the grace period covers it; the copy
                 # just written is dropped without waiting for the disk
@@ -92,7 +93,7 @@ class LocalBlobStore:
             if os.path.exists(temporary):
                 os.unlink(temporary)
             raise
-        return BlobInfo(reader.hexdigest(), reader.size)
+        return info
 
     def _temporary_file(self) -> tuple[int, str]:
         # Folders are made when found missing, not made sure of first: that would cost a
